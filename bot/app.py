@@ -1,0 +1,116 @@
+"""The Application: built in one place, with its handlers added in one visible order.
+
+Handlers reach the configuration, the database and the services through
+``context.services`` (typed), never through string keys in ``bot_data``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackContext,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+    PersistenceInput,
+)
+
+from bot.config import Config
+from storage.db import Database
+from storage.persistence import SqlitePersistence
+
+logger = logging.getLogger(__name__)
+
+# How long one getUpdates long poll waits at Telegram before returning empty.
+POLL_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers may use: the configuration, the database, the persistence."""
+
+    config: Config
+    db: Database
+    persistence: SqlitePersistence
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """The services of the running application."""
+        application = self.application
+        assert isinstance(application, SafetyApplication)
+        return application.services
+
+
+class SafetyApplication(
+    Application[
+        ExtBot[None],
+        BotContext,
+        dict[Any, Any],
+        dict[Any, Any],
+        dict[Any, Any],
+        JobQueue[BotContext],
+    ]
+):
+    """PTB's Application that writes its persistence through after every update."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+    async def process_update(self, update: object) -> None:
+        """Handle the update, then store conversation states and data at once."""
+        try:
+            await super().process_update(update)
+        finally:
+            await self.update_persistence()
+
+
+def build_application(
+    config: Config,
+    token: SecretStr,
+    db: Database,
+    *,
+    extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
+) -> SafetyApplication:
+    """The bot, ready to initialise: its services, persistence, limits and handlers.
+
+    ``extra_handlers`` come first, before the product's own; tests use it to add flows.
+    """
+    # Imported here so that the handler modules can import BotContext from this module.
+    from handlers import errors, start
+
+    persistence = SqlitePersistence(db, store_data=PersistenceInput(callback_data=False))
+    services = Services(config=config, db=db, persistence=persistence)
+    api_url = config.telegram.api_url
+    application = (
+        ApplicationBuilder()
+        .token(token.get_secret_value())
+        .base_url(f"{api_url}/bot")
+        .base_file_url(f"{api_url}/file/bot")
+        .application_class(SafetyApplication, kwargs={"services": services})
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(persistence)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .get_updates_read_timeout(POLL_TIMEOUT_SECONDS + 5)
+        .build()
+    )
+    assert isinstance(application, SafetyApplication)
+    application.add_handlers(list(extra_handlers))
+    # The product's flows, in order: the first handler that matches an update takes it.
+    application.add_handlers(start.handlers())
+    application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
+    application.add_error_handler(errors.on_error)
+    return application

@@ -1,0 +1,123 @@
+"""The ``safetybot`` command: run the bot, check a configuration, back up the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import SecretStr
+from telegram.error import InvalidToken, NetworkError
+
+from bot.config import TOKEN_ENV, ConfigError, LoadedConfig, load_config, read_token
+from bot.runner import serve
+from storage.db import backup_database
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        help="the configuration file (default: ./config.toml if present, else the built-in "
+        "St Albans City & District configuration)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="safetybot",
+        description="A Telegram bot for a Community Safety Partnership.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "run",
+        parents=[common],
+        help="run the bot (token from SAFETYBOT_TOKEN)",
+        description=f"Run the bot. The token comes from the environment variable {TOKEN_ENV}.",
+    )
+    commands.add_parser(
+        "check-config",
+        parents=[common],
+        help="check a configuration: prints ok, or lists every problem and exits 2",
+    )
+    backup = commands.add_parser(
+        "backup",
+        parents=[common],
+        help="copy the database consistently, even while the bot runs",
+    )
+    backup.add_argument("path", type=Path, help="where to write the copy")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``safetybot`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL at INFO, and a Bot API URL contains the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        loaded = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check-config":
+        return _check_config(loaded)
+    if args.command == "backup":
+        return _backup(loaded, args.path)
+    return _run(loaded)
+
+
+def _check_config(loaded: LoadedConfig) -> int:
+    print("ok")
+    return EXIT_OK
+
+
+def _backup(loaded: LoadedConfig, dest: Path) -> int:
+    source = loaded.config.storage.database
+    if not source.exists():
+        print(f"There is no database at {source} to back up.", file=sys.stderr)
+        return EXIT_FAILURE
+    asyncio.run(backup_database(source, dest))
+    print(f"Backed up {source} to {dest}")
+    return EXIT_OK
+
+
+def _run(loaded: LoadedConfig) -> int:
+    token = read_token()
+    if token is None:
+        print(
+            f"No bot token. Set {TOKEN_ENV} to the token @BotFather gave you, then run again.\n"
+            "To try the bot without Telegram or a token, run: safetybot sandbox",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    logger.info("Configuration: %s; database: %s", loaded.source, loaded.config.storage.database)
+    try:
+        asyncio.run(_serve_until_signalled(loaded, token))
+    except InvalidToken:
+        print(f"Telegram did not accept the token in {TOKEN_ENV}.", file=sys.stderr)
+        return EXIT_USAGE
+    except NetworkError as exc:
+        api_url = loaded.config.telegram.api_url
+        print(f"Could not reach the Bot API at {api_url}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+async def _serve_until_signalled(loaded: LoadedConfig, token: SecretStr) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(loaded.config, token, stop)

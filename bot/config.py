@@ -1,0 +1,380 @@
+"""The partnership's configuration: TOML read with tomllib into typed, frozen objects.
+
+Validation reports every problem at once, each naming its key path (``agencies[2].chat_id``)
+and what was expected, so that a partnership fixing its file sees the whole list in one go.
+Field types and unknown keys are checked by the pydantic models; identifiers, duplicates and
+references between sections are checked on the raw data, so they are reported even where other
+fields of the same file are wrong.
+
+Secrets (the bot token, the webhook secret) never live in the file: they come from the
+environment and are held as ``SecretStr`` so they never appear in a ``repr`` or a log.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
+
+TOKEN_ENV = "SAFETYBOT_TOKEN"
+WEBHOOK_SECRET_ENV = "SAFETYBOT_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
+DEFAULT_API_URL = "https://api.telegram.org"
+_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+NonEmpty = Annotated[StrictStr, Field(min_length=1)]
+Identifier = Annotated[StrictStr, Field(pattern=_ID_PATTERN.pattern)]
+ChatId = StrictInt
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Partnership(_Model):
+    """Who runs this bot, for the texts residents read."""
+
+    name: NonEmpty
+    area_name: NonEmpty
+    timezone: NonEmpty = "Europe/London"
+    website: NonEmpty | None = None
+    partners: tuple[NonEmpty, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"an IANA time zone such as 'Europe/London', got {value!r}") from None
+        return value
+
+
+class Webhook(_Model):
+    """Where the bot listens when Telegram pushes updates instead of being polled."""
+
+    listen: NonEmpty = "127.0.0.1"
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 8443
+    url_path: NonEmpty = "telegram"
+    public_url: NonEmpty | None = None
+
+
+class Telegram(_Model):
+    """How the bot reaches the Bot API."""
+
+    api_url: NonEmpty = DEFAULT_API_URL
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook: Webhook = Webhook()
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"an http:// or https:// address, got {value!r}")
+        return value.rstrip("/")
+
+
+class Storage(_Model):
+    """The SQLite file that holds everything."""
+
+    database: Path = Path("safetybot.sqlite3")
+
+
+class Admins(_Model):
+    """The partnership staff who run the bot."""
+
+    user_ids: tuple[StrictInt, ...] = Field(min_length=1)
+    chat_id: ChatId | None = None
+
+
+class Agency(_Model):
+    """A team that receives reports and acts on them in its group chat."""
+
+    id: Identifier
+    name: NonEmpty
+    chat_id: ChatId
+    officers: tuple[StrictInt, ...] = ()
+    description: NonEmpty | None = None
+
+
+class Category(_Model):
+    """A kind of incident a resident can report."""
+
+    id: Identifier
+    name: NonEmpty
+    description: NonEmpty
+    agencies: tuple[Identifier, ...] = Field(min_length=1)
+    sensitive: StrictBool = False
+    county_wide: StrictBool = False
+
+
+class Topic(_Model):
+    """A kind of news subscribers can choose."""
+
+    id: Identifier
+    name: NonEmpty
+
+
+class Area(_Model):
+    """A part of the district subscribers can choose news for."""
+
+    id: Identifier
+    name: NonEmpty
+
+
+class Config(_Model):
+    """The whole configuration, validated."""
+
+    partnership: Partnership
+    telegram: Telegram = Telegram()
+    storage: Storage = Storage()
+    admins: Admins
+    agencies: tuple[Agency, ...] = Field(min_length=1)
+    categories: tuple[Category, ...] = Field(min_length=1)
+    topics: tuple[Topic, ...] = ()
+    areas: tuple[Area, ...] = ()
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency with this id (ids are validated, so a configured id always exists)."""
+        return next(a for a in self.agencies if a.id == agency_id)
+
+    def category(self, category_id: str) -> Category | None:
+        """The category with this id, or None."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a configuration file."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used, with every problem found in it."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{source} has {len(self.problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """A validated config and where it came from."""
+
+    config: Config
+    source: str
+
+
+def default_config_text() -> str:
+    """The St Albans City & District configuration shipped inside the package."""
+    return resources.files("bot").joinpath("default_config.toml").read_text(encoding="utf-8")
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """The file to read: the one given, else ./config.toml, else None (the shipped default)."""
+    if explicit is not None:
+        return Path(explicit)
+    local = Path("config.toml")
+    return local if local.is_file() else None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
+    """Read and validate a configuration; raise ConfigError listing every problem.
+
+    Relative paths in a file resolve against that file's folder; those in the shipped default
+    resolve against the current folder.
+    """
+    chosen = find_config(path)
+    if chosen is None:
+        return LoadedConfig(parse_config(default_config_text(), base_dir=Path.cwd()), "default")
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(chosen), [Problem("", f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        config = parse_config(text, base_dir=chosen.absolute().parent)
+    except ConfigError as exc:
+        raise ConfigError(str(chosen), exc.problems) from None
+    return LoadedConfig(config, str(chosen))
+
+
+def parse_config(text: str, *, base_dir: Path) -> Config:
+    """Validate TOML text into a Config; raise ConfigError listing every problem."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config", [Problem("", f"not valid TOML: {exc}")]) from None
+    problems = list(_cross_check(raw))
+    config: Config | None = None
+    try:
+        config = Config.model_validate(_resolve_paths(raw, base_dir))
+    except ValidationError as exc:
+        problems[:0] = _describe(exc, raw)
+    if problems or config is None:
+        raise ConfigError("config", problems)
+    return config
+
+
+def read_token(environ: Mapping[str, str] = os.environ) -> SecretStr | None:
+    """The bot token from the environment, or None when it is not set."""
+    token = environ.get(TOKEN_ENV, "").strip()
+    return SecretStr(token) if token else None
+
+
+def read_webhook_secret(environ: Mapping[str, str] = os.environ) -> SecretStr | None:
+    """The secret Telegram must send with each webhook call, or None."""
+    secret = environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    return SecretStr(secret) if secret else None
+
+
+def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    storage = raw.get("storage")
+    if isinstance(storage, dict) and isinstance(storage.get("database"), str):
+        database = Path(storage["database"]).expanduser()
+        resolved = database if database.is_absolute() else base_dir / database
+        return {**raw, "storage": {**storage, "database": resolved}}
+    if isinstance(storage, dict) and "database" in storage:
+        return raw  # a wrong type: let the model report it
+    return raw
+
+
+_EXPECTED = {
+    "int_type": "expected a whole number",
+    "string_type": "expected text in quotes",
+    "bool_type": "expected true or false",
+    "tuple_type": "expected a list, like [1, 2]",
+    "path_type": "expected a file path in quotes",
+    "model_type": "expected a table of keys",
+    "missing": "is required but missing",
+    "extra_forbidden": "is not a known key",
+    "string_too_short": "must not be empty",
+    "too_short": "must list at least one",
+    "string_pattern_mismatch": "expected an id of lower-case letters, digits, '-' or '_'",
+}
+
+
+def _describe(exc: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
+    errors = exc.errors(include_url=False)
+    failed_items = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1}
+    problems = []
+    for error in errors:
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        if kind == "too_short" and any(f[: len(loc)] == loc for f in failed_items):
+            continue  # a list whose items failed is reported through them, not as empty
+        if kind in ("value_error", "literal_error", "greater_than_equal", "less_than_equal"):
+            message = "expected " + str(error["msg"]).removeprefix("Value error, ")
+            message = message.replace("expected Input should be", "expected")
+        else:
+            message = _EXPECTED.get(kind, str(error["msg"]))
+        if kind.endswith("_type") and kind != "model_type":
+            message += f", got {error['input']!r}"
+        if kind == "extra_forbidden":
+            message += _known_keys(loc)
+        problems.append(Problem(_key_path(loc, raw), message))
+    return problems
+
+
+def _known_keys(loc: tuple[int | str, ...]) -> str:
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields[str(part)].annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if not (isinstance(inner, type) and issubclass(inner, BaseModel)):
+            return ""
+        model = inner
+    return " (expected one of: " + ", ".join(model.model_fields) + ")"
+
+
+def _key_path(loc: Iterable[int | str], raw: Mapping[str, Any]) -> str:
+    """Render a location as agencies[2] (id "waste").chat_id, naming list items by id."""
+    text = ""
+    node: Any = raw
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                text += f' (id "{node["id"]}")'
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+def _items(raw: Mapping[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(section)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
+    """Duplicates and references between sections, checked wherever the shapes allow."""
+    ids: dict[str, set[str]] = {}
+    for section in ("agencies", "categories", "topics", "areas"):
+        seen: set[str] = set()
+        for index, item in _items(raw, section):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            if item_id in seen:
+                yield Problem(f"{section}[{index}].id", f'duplicate id "{item_id}"')
+            seen.add(item_id)
+        ids[section] = seen
+    telegram = raw.get("telegram")
+    if isinstance(telegram, dict) and telegram.get("mode") == "webhook":
+        webhook = telegram.get("webhook")
+        if not (isinstance(webhook, dict) and webhook.get("public_url")):
+            yield Problem(
+                "telegram.webhook.public_url",
+                'is required when telegram.mode is "webhook": the https address Telegram calls',
+            )
+    chats: dict[int, str] = {}
+    for index, agency in _items(raw, "agencies"):
+        chat_id = agency.get("chat_id")
+        if isinstance(chat_id, int) and not isinstance(chat_id, bool):
+            if chat_id in chats:
+                yield Problem(
+                    f"agencies[{index}].chat_id",
+                    f"chat {chat_id} is already the chat of agency {chats[chat_id]!r}; "
+                    "each agency needs its own group chat",
+                )
+            chats.setdefault(chat_id, str(agency.get("id")))
+    for index, category in _items(raw, "categories"):
+        agencies = category.get("agencies")
+        if not isinstance(agencies, list):
+            continue
+        for position, agency_id in enumerate(agencies):
+            if isinstance(agency_id, str) and agency_id not in ids["agencies"]:
+                known = ", ".join(sorted(ids["agencies"])) or "none defined"
+                yield Problem(
+                    f"categories[{index}].agencies[{position}]",
+                    f'no agency has id "{agency_id}" (known: {known})',
+                )

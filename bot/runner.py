@@ -1,0 +1,67 @@
+"""Running the bot: open the database, build the Application, poll or listen, stop cleanly.
+
+This is the one place that opens and closes the bot's resources, in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import SecretStr
+from telegram import BotCommand, Update
+from telegram.ext import BaseHandler
+
+from bot import texts
+from bot.app import POLL_TIMEOUT_SECONDS, BotContext, build_application
+from bot.config import Config, read_webhook_secret
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+async def serve(
+    config: Config,
+    token: SecretStr,
+    stop: asyncio.Event,
+    *,
+    extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
+) -> None:
+    """Run the bot until ``stop`` is set: by long polling, or as a webhook listener."""
+    db = await Database.open(config.storage.database)
+    try:
+        application = build_application(config, token, db, extra_handlers=extra_handlers)
+        async with application:  # initialize() and, on leaving, shutdown()
+            await application.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in texts.COMMANDS]
+            )
+            await application.start()
+            updater = application.updater
+            assert updater is not None
+            if config.telegram.mode == "webhook":
+                hook = config.telegram.webhook
+                assert hook.public_url is not None  # checked by check-config
+                secret = read_webhook_secret() or SecretStr(secrets.token_urlsafe(32))
+                await updater.start_webhook(
+                    listen=hook.listen,
+                    port=hook.port,
+                    url_path=hook.url_path,
+                    webhook_url=f"{hook.public_url.rstrip('/')}/{hook.url_path}",
+                    secret_token=secret.get_secret_value(),
+                    allowed_updates=Update.ALL_TYPES,
+                )
+                logger.info("Listening for webhook calls on %s:%s", hook.listen, hook.port)
+            else:
+                await updater.start_polling(
+                    timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
+                )
+                logger.info("Polling %s for updates", config.telegram.api_url)
+            await stop.wait()
+            logger.info("Stopping")
+            await updater.stop()
+            await application.stop()
+    finally:
+        await db.close()

@@ -1,0 +1,124 @@
+"""/start, /help and the main menu; and the answers for anything no other flow took."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import texts
+from bot.app import BotContext
+
+logger = logging.getLogger(__name__)
+
+# Callback data carries a version prefix, so buttons from an older release are recognised.
+MENU_PREFIX = "v1:menu:"
+_NOT_YET = {"report": texts.MENU_REPORT, "myreports": texts.MENU_MY_REPORTS, "news": texts.MENU_NEWS}
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    """The menu under the greeting and help."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(texts.MENU_REPORT, callback_data=f"{MENU_PREFIX}report")],
+            [
+                InlineKeyboardButton(texts.MENU_MY_REPORTS, callback_data=f"{MENU_PREFIX}myreports"),
+                InlineKeyboardButton(texts.MENU_NEWS, callback_data=f"{MENU_PREFIX}news"),
+            ],
+            [
+                InlineKeyboardButton(texts.MENU_PRIVACY, callback_data=f"{MENU_PREFIX}privacy"),
+                InlineKeyboardButton(texts.MENU_HELP, callback_data=f"{MENU_PREFIX}help"),
+            ],
+        ]
+    )
+
+
+async def start(update: Update, context: BotContext) -> None:
+    """Greets the resident and shows the menu; in a group, points to a private chat."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.chat.type != ChatType.PRIVATE:
+        await message.reply_text(texts.private_chat_only(context.bot.username))
+        return
+    user = update.effective_user
+    welcome = texts.welcome(context.services.config, user.first_name if user else None)
+    await message.reply_text(welcome, parse_mode=ParseMode.HTML, reply_markup=main_menu())
+
+
+async def show_help(update: Update, context: BotContext) -> None:
+    """Explains what the bot does and lists the commands."""
+    message = update.effective_message
+    if message is None:
+        return
+    private = message.chat.type == ChatType.PRIVATE
+    await message.reply_text(
+        texts.help_text(context.services.config),
+        parse_mode=ParseMode.HTML,
+        reply_markup=main_menu() if private else None,
+        disable_web_page_preview=True,
+    )
+
+
+async def show_privacy(update: Update, context: BotContext) -> None:
+    """Says what the bot keeps about a resident."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(texts.privacy(context.services.config), parse_mode=ParseMode.HTML)
+
+
+async def menu_choice(update: Update, context: BotContext) -> None:
+    """Answers a tap on the main menu."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    await query.answer()
+    choice = query.data.removeprefix(MENU_PREFIX)
+    if choice == "help":
+        await show_help(update, context)
+    elif choice == "privacy":
+        await show_privacy(update, context)
+    elif choice in _NOT_YET and query.message is not None:
+        await query.message.reply_text(
+            texts.not_yet_available(_NOT_YET[choice]), parse_mode=ParseMode.HTML
+        )
+    else:
+        await stale_button(update, context)
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """Answers a button no flow recognises (an old message) and shows the menu again."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(texts.stale_button())
+    if query.message is not None and query.message.chat.type == ChatType.PRIVATE:
+        await query.message.reply_text(texts.stale_button(), reply_markup=main_menu())
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    """Answers a private message that nothing else handled, so the bot never falls silent."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(texts.not_understood(), reply_markup=main_menu())
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """The greeting, help and menu."""
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", show_help),
+        CommandHandler("privacy", show_privacy, filters=filters.ChatType.PRIVATE),
+        CallbackQueryHandler(menu_choice, pattern=f"^{MENU_PREFIX}"),
+    ]
+
+
+def fallback_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    """Last in line: stale buttons anywhere, and anything unexpected in a private chat."""
+    return [
+        CallbackQueryHandler(stale_button),
+        MessageHandler(filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
+    ]

@@ -1,0 +1,123 @@
+"""Numbered schema migrations, shipped as ``storage/migrations/NNNN_name.sql``."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import aiosqlite
+
+from storage.timestamps import to_db, utc_now
+
+logger = logging.getLogger(__name__)
+
+_FILE_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step: its version number, name and SQL script."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """Read the packaged migration files, ordered by version."""
+    folder = resources.files("storage").joinpath("migrations")
+    found: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _FILE_NAME.match(entry.name)
+        if match is None:
+            continue
+        found.append(
+            Migration(
+                version=int(match.group(1)),
+                name=match.group(2),
+                sql=entry.read_text(encoding="utf-8"),
+            )
+        )
+    found.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"duplicate migration versions: {versions}")
+    return found
+
+
+def split_statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (trigger bodies stay whole)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statement = pending.strip()
+            if statement and statement != ";":
+                statements.append(statement)
+            pending = ""
+    if pending.strip() and not _only_comments(pending):
+        raise ValueError(f"incomplete SQL statement at end of script: {pending.strip()[:80]!r}")
+    return statements
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
+
+
+async def apply_migrations(
+    conn: aiosqlite.Connection, migrations: Sequence[Migration]
+) -> list[int]:
+    """Apply the migrations not yet recorded, each in its own BEGIN IMMEDIATE transaction.
+
+    The connection must be in autocommit mode (``isolation_level=None``). Two processes
+    racing are safe: the second waits for the first's write lock, then finds the version
+    recorded and skips it. Returns the versions this call applied.
+    """
+    await _run_in_transaction(
+        conn,
+        [
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY,"
+            " name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL)"
+        ],
+    )
+    applied: list[int] = []
+    for migration in migrations:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            async with conn.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+            ) as cursor:
+                already = await cursor.fetchone() is not None
+            if not already:
+                for statement in split_statements(migration.sql):
+                    await conn.execute(statement)
+                await conn.execute(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    (migration.version, migration.name, to_db(utc_now())),
+                )
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+        await conn.execute("COMMIT")
+        if not already:
+            logger.info("applied migration %04d_%s", migration.version, migration.name)
+            applied.append(migration.version)
+    return applied
+
+
+async def _run_in_transaction(conn: aiosqlite.Connection, statements: Sequence[str]) -> None:
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")

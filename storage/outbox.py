@@ -1,0 +1,177 @@
+"""The transactional outbox: what must leave the bot, written with the change that caused it.
+
+A dispatcher claims due items (a claim is a lease: the item's ``next_attempt_at`` moves
+forward by the lease, so an item whose dispatcher died is claimed again once the lease
+ends), sends them, then marks each sent, schedules a retry or marks it failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import aiosqlite
+
+from storage.db import Database
+from storage.jsontext import dumps, loads_object
+from storage.timestamps import from_db, from_db_optional, to_db, utc_now
+
+logger = logging.getLogger(__name__)
+
+OutboxState = Literal["pending", "sent", "failed"]
+
+DEFAULT_LEASE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One message or call waiting to leave the bot, or one that has left."""
+
+    id: int
+    kind: str
+    target: str
+    payload: Mapping[str, Any]
+    dedupe_key: str | None
+    state: OutboxState
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    result: Mapping[str, Any] | None
+
+
+class OutboxRepository:
+    """Enqueue, claim and settle outbox items."""
+
+    def __init__(self, db: Database) -> None:
+        """Use the given open database."""
+        self._db = db
+
+    async def enqueue(
+        self,
+        kind: str,
+        target: str,
+        payload: Mapping[str, Any],
+        *,
+        dedupe_key: str | None = None,
+        now: datetime | None = None,
+        not_before: datetime | None = None,
+    ) -> int:
+        """Add an item (once per ``dedupe_key``) and return its id.
+
+        Enqueueing again with a known ``dedupe_key`` changes nothing and returns the id of
+        the item already there.
+        """
+        created = now or utc_now()
+        async with self._db.transaction():
+            result = await self._db.execute(
+                "INSERT INTO outbox (kind, target, payload, dedupe_key, next_attempt_at,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+                (
+                    kind,
+                    target,
+                    dumps(dict(payload)),
+                    dedupe_key,
+                    to_db(not_before or created),
+                    to_db(created),
+                ),
+            )
+            if result.rowcount > 0:
+                item_id = result.inserted_id
+            else:
+                item_id = await self._db.fetchvalue(
+                    "SELECT id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+                )
+        logger.debug("outbox item %s (%s) enqueued", item_id, kind)
+        return int(item_id)
+
+    async def get(self, item_id: int) -> OutboxItem | None:
+        """The item with this id, if any."""
+        row = await self._db.fetchone("SELECT * FROM outbox WHERE id = ?", (item_id,))
+        return None if row is None else _item(row)
+
+    async def claim_due(
+        self, *, now: datetime, limit: int = 20, lease: timedelta = DEFAULT_LEASE
+    ) -> list[OutboxItem]:
+        """Claim up to ``limit`` pending items due at ``now``, earliest first.
+
+        Each claimed item's attempt count goes up by one and it is not due again until
+        ``now + lease``, so no other dispatcher takes it meanwhile.
+        """
+        async with self._db.transaction():
+            rows = await self._db.fetchall(
+                "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+                " ORDER BY next_attempt_at, id LIMIT ?",
+                (to_db(now), limit),
+            )
+            ids = [row["id"] for row in rows]
+            await self._db.executemany(
+                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                [(to_db(now + lease), item_id) for item_id in ids],
+            )
+            items = [await self.get(item_id) for item_id in ids]
+        return [item for item in items if item is not None]
+
+    async def mark_sent(
+        self, item_id: int, *, now: datetime, result: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Record a successful send; False if the item was not pending."""
+        outcome = await self._db.execute(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, result = ?, last_error = NULL"
+            " WHERE id = ? AND state = 'pending'",
+            (to_db(now), None if result is None else dumps(dict(result)), item_id),
+        )
+        return outcome.rowcount > 0
+
+    async def schedule_retry(self, item_id: int, *, next_attempt_at: datetime, error: str) -> bool:
+        """Record a failed attempt and when to try again; False if the item was not pending."""
+        outcome = await self._db.execute(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
+            " WHERE id = ? AND state = 'pending'",
+            (to_db(next_attempt_at), error, item_id),
+        )
+        if outcome.rowcount > 0:
+            logger.info("outbox item %s will be retried at %s", item_id, next_attempt_at)
+        return outcome.rowcount > 0
+
+    async def mark_failed(self, item_id: int, *, error: str) -> bool:
+        """Give up on an item; False if the item was not pending."""
+        outcome = await self._db.execute(
+            "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
+            (error, item_id),
+        )
+        if outcome.rowcount > 0:
+            logger.warning("outbox item %s failed for good", item_id)
+        return outcome.rowcount > 0
+
+    async def count_pending(self) -> int:
+        """How many items are still to be sent."""
+        return int(await self._db.fetchvalue("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"))
+
+    async def next_due_at(self) -> datetime | None:
+        """When the earliest pending item is due, if there is one."""
+        value = await self._db.fetchvalue(
+            "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'"
+        )
+        return None if value is None else from_db(value)
+
+
+def _item(row: aiosqlite.Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        kind=row["kind"],
+        target=row["target"],
+        payload=loads_object(row["payload"]),
+        dedupe_key=row["dedupe_key"],
+        state=row["state"],
+        attempts=row["attempts"],
+        next_attempt_at=from_db(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        created_at=from_db(row["created_at"]),
+        sent_at=from_db_optional(row["sent_at"]),
+        result=None if row["result"] is None else loads_object(row["result"]),
+    )

@@ -1,0 +1,277 @@
+"""python-telegram-bot persistence kept in the bot's SQLite file, written through at once.
+
+Conversation keys and states are stored as JSON (states must be ints or strings, as PTB's
+conversation handlers use them); user, chat, bot and callback data are pickled the way
+PTB's own PicklePersistence does, with the running bot replaced by a placeholder.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import pickle
+from collections.abc import Mapping
+from typing import Any, Generic, TypeVar, cast, overload
+
+from telegram import Bot
+from telegram.ext import BasePersistence, ContextTypes, PersistenceInput
+
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+UD = TypeVar("UD")
+CD = TypeVar("CD")
+BD = TypeVar("BD")
+
+ConversationKey = tuple[int | str, ...]
+CallbackData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+
+_KNOWN_BOT = "safetybot:the-running-bot"
+_UNKNOWN_BOT = "safetybot:another-bot"
+
+
+class _BotPickler(pickle.Pickler):
+    """Pickles data, writing a placeholder wherever a Bot instance appears."""
+
+    def __init__(self, bot: Bot | None, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._bot = bot
+
+    def persistent_id(self, obj: object) -> str | None:
+        if self._bot is not None and obj is self._bot:
+            return _KNOWN_BOT
+        if isinstance(obj, Bot):
+            return _UNKNOWN_BOT
+        return None
+
+
+class _BotUnpickler(pickle.Unpickler):
+    """Unpickles data, putting the running bot back where it was (another bot: None)."""
+
+    def __init__(self, bot: Bot | None, file: io.BytesIO) -> None:
+        super().__init__(file)
+        self._bot = bot
+
+    def persistent_load(self, pid: object) -> Bot | None:
+        if pid == _KNOWN_BOT:
+            return self._bot
+        if pid == _UNKNOWN_BOT:
+            return None
+        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+
+
+class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
+    """PTB persistence in SQLite: every update_* and drop_* is committed when it returns.
+
+    A call made while the calling task has a transaction open on the database joins that
+    transaction, so a conversation's state can be committed with the change it led to.
+    """
+
+    __slots__ = ("_context_types", "_db")
+
+    @overload
+    def __init__(
+        self: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]],
+        db: Database,
+        store_data: PersistenceInput | None = None,
+        update_interval: float = 60,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: SqlitePersistence[UD, CD, BD],
+        db: Database,
+        store_data: PersistenceInput | None = None,
+        update_interval: float = 60,
+        context_types: ContextTypes[Any, UD, CD, BD] | None = None,
+    ) -> None: ...
+
+    def __init__(
+        self,
+        db: Database,
+        store_data: PersistenceInput | None = None,
+        update_interval: float = 60,
+        context_types: ContextTypes[Any, UD, CD, BD] | None = None,
+    ) -> None:
+        """Keep PTB's data in ``db`` (already open); ``context_types`` gives bot_data's type."""
+        super().__init__(store_data=store_data, update_interval=update_interval)
+        self._db = db
+        self._context_types = cast("ContextTypes[Any, UD, CD, BD]", context_types or ContextTypes())
+
+    # pickling -----------------------------------------------------------------------------
+
+    def _dump(self, data: object) -> bytes:
+        buffer = io.BytesIO()
+        _BotPickler(self.bot, buffer).dump(data)
+        return buffer.getvalue()
+
+    def _load(self, blob: bytes) -> Any:
+        # Not S301's untrusted input: these pickles were written by this bot, into its own
+        # database file, exactly as PTB's PicklePersistence writes its file.
+        return _BotUnpickler(self.bot, io.BytesIO(blob)).load()
+
+    # reading ------------------------------------------------------------------------------
+
+    async def get_user_data(self) -> dict[int, UD]:
+        """All stored user_data, by user id."""
+        rows = await self._db.fetchall("SELECT user_id, data FROM ptb_user_data")
+        return {row["user_id"]: self._load(row["data"]) for row in rows}
+
+    async def get_chat_data(self) -> dict[int, CD]:
+        """All stored chat_data, by chat id."""
+        rows = await self._db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
+        return {row["chat_id"]: self._load(row["data"]) for row in rows}
+
+    async def get_bot_data(self) -> BD:
+        """The stored bot_data, or a fresh empty one."""
+        blob = await self._db.fetchvalue("SELECT data FROM ptb_bot_data WHERE id = 1")
+        if blob is None:
+            return self._context_types.bot_data()
+        return cast(BD, self._load(blob))
+
+    async def get_callback_data(self) -> CallbackData | None:
+        """The stored callback data cache, or None."""
+        blob = await self._db.fetchvalue("SELECT data FROM ptb_callback_data WHERE id = 1")
+        return None if blob is None else cast(CallbackData, self._load(blob))
+
+    async def get_conversations(self, name: str) -> dict[ConversationKey, object]:
+        """The stored states of one conversation handler, by key tuple."""
+        rows = await self._db.fetchall(
+            "SELECT conversation_key, state FROM ptb_conversations WHERE name = ?", (name,)
+        )
+        return {
+            tuple(json.loads(row["conversation_key"])): json.loads(row["state"]) for row in rows
+        }
+
+    # writing ------------------------------------------------------------------------------
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Store a conversation's state; None (the conversation ended) deletes it."""
+        encoded_key = _encode_key(key)
+        if new_state is None:
+            await self._db.execute(
+                "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
+                (name, encoded_key),
+            )
+            return
+        if not isinstance(new_state, int | str):
+            raise TypeError(
+                f"conversation {name!r}: state must be an int or str, not "
+                f"{type(new_state).__name__}"
+            )
+        await self._db.execute(
+            "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
+            " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
+            " WHERE ptb_conversations.state <> excluded.state",
+            (name, encoded_key, json.dumps(new_state)),
+        )
+
+    async def save_conversation_state(
+        self, name: str, key: tuple[int | str, ...], state: object | None
+    ) -> None:
+        """Checkpoint a conversation's next state now (e.g. before the bot replies)."""
+        await self.update_conversation(name, key, state)
+
+    async def update_user_data(self, user_id: int, data: UD) -> None:
+        """Store one user's user_data (an empty mapping deletes the row)."""
+        if _is_empty(data):
+            await self.drop_user_data(user_id)
+            return
+        await self._db.execute(
+            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_user_data.data <> excluded.data",
+            (user_id, self._dump(data)),
+        )
+
+    async def update_chat_data(self, chat_id: int, data: CD) -> None:
+        """Store one chat's chat_data (an empty mapping deletes the row)."""
+        if _is_empty(data):
+            await self.drop_chat_data(chat_id)
+            return
+        await self._db.execute(
+            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_chat_data.data <> excluded.data",
+            (chat_id, self._dump(data)),
+        )
+
+    async def update_bot_data(self, data: BD) -> None:
+        """Store the bot_data."""
+        await self._db.execute(
+            "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_bot_data.data <> excluded.data",
+            (self._dump(data),),
+        )
+
+    async def update_callback_data(self, data: CallbackData) -> None:
+        """Store the callback data cache."""
+        await self._db.execute(
+            "INSERT INTO ptb_callback_data (id, data) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_callback_data.data <> excluded.data",
+            (self._dump(data),),
+        )
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Delete one chat's chat_data."""
+        await self._db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def drop_user_data(self, user_id: int) -> None:
+        """Delete one user's user_data."""
+        await self._db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def purge_user(self, user_id: int) -> None:
+        """Erase everything keyed by a Telegram user id, then checkpoint the WAL.
+
+        Deletes the user's user_data, the chat_data of their private chat (whose id is the
+        user id) and every conversation row whose key contains the id. With secure_delete
+        on and the WAL checkpointed, the id is then gone from the file. Call it outside any
+        transaction; the Application must also be told to drop the user's and chat's data
+        (``application.drop_user_data`` / ``drop_chat_data``) or its next
+        ``update_persistence`` writes them back.
+        """
+        async with self._db.transaction():
+            await self.drop_user_data(user_id)
+            await self.drop_chat_data(user_id)
+            rows = await self._db.fetchall("SELECT name, conversation_key FROM ptb_conversations")
+            doomed = [
+                (row["name"], row["conversation_key"])
+                for row in rows
+                if user_id in json.loads(row["conversation_key"])
+            ]
+            await self._db.executemany(
+                "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?", doomed
+            )
+        await self._db.checkpoint()
+        logger.info("purged persistence of one user (%d conversation rows)", len(doomed))
+
+    # no caching, so nothing to refresh or flush -------------------------------------------
+
+    async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
+        """Nothing to do: stored user_data is only ever written by this bot."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: CD) -> None:
+        """Nothing to do: stored chat_data is only ever written by this bot."""
+
+    async def refresh_bot_data(self, bot_data: BD) -> None:
+        """Nothing to do: stored bot_data is only ever written by this bot."""
+
+    async def flush(self) -> None:
+        """Nothing to do: every write has already been committed."""
+
+
+def _encode_key(key: ConversationKey) -> str:
+    for part in key:
+        if isinstance(part, bool) or not isinstance(part, int | str):
+            raise TypeError(f"conversation key parts must be ints or strs, got {key!r}")
+    return json.dumps(list(key), separators=(",", ":"))
+
+
+def _is_empty(data: object) -> bool:
+    return isinstance(data, Mapping) and not data

@@ -1,0 +1,120 @@
+"""News subscribers and their subscriptions by topic and area."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database
+from storage.timestamps import from_db, from_db_optional, to_db
+
+logger = logging.getLogger(__name__)
+
+ALL_AREAS = "*"
+"""The ``area_id`` of a subscription to a topic in every area."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A chat that has subscribed to news at some time."""
+
+    chat_id: int
+    created_at: datetime
+    blocked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One topic in one area (or :data:`ALL_AREAS`) that a chat receives."""
+
+    chat_id: int
+    topic_id: str
+    area_id: str
+
+
+class SubscriberRepository:
+    """Who receives which news."""
+
+    def __init__(self, db: Database) -> None:
+        """Use the given open database."""
+        self._db = db
+
+    async def subscribe(self, chat_id: int, topic_id: str, area_id: str, *, now: datetime) -> bool:
+        """Subscribe a chat (unblocking it); False if it already had this subscription."""
+        async with self._db.transaction():
+            await self._db.execute(
+                "INSERT INTO subscribers (chat_id, created_at) VALUES (?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET blocked_at = NULL",
+                (chat_id, to_db(now)),
+            )
+            result = await self._db.execute(
+                "INSERT INTO subscriptions (chat_id, topic_id, area_id, created_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, topic_id, area_id) DO NOTHING",
+                (chat_id, topic_id, area_id, to_db(now)),
+            )
+        return result.rowcount > 0
+
+    async def unsubscribe(self, chat_id: int, topic_id: str, area_id: str) -> bool:
+        """Remove one subscription; False if there was none."""
+        result = await self._db.execute(
+            "DELETE FROM subscriptions WHERE chat_id = ? AND topic_id = ? AND area_id = ?",
+            (chat_id, topic_id, area_id),
+        )
+        return result.rowcount > 0
+
+    async def unsubscribe_all(self, chat_id: int) -> int:
+        """Remove every subscription of a chat; return how many there were."""
+        result = await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        return result.rowcount
+
+    async def forget(self, chat_id: int) -> bool:
+        """Erase a subscriber and its subscriptions entirely; False if unknown."""
+        result = await self._db.execute("DELETE FROM subscribers WHERE chat_id = ?", (chat_id,))
+        return result.rowcount > 0
+
+    async def get(self, chat_id: int) -> Subscriber | None:
+        """The subscriber record of a chat, if any."""
+        row = await self._db.fetchone("SELECT * FROM subscribers WHERE chat_id = ?", (chat_id,))
+        if row is None:
+            return None
+        return Subscriber(
+            chat_id=row["chat_id"],
+            created_at=from_db(row["created_at"]),
+            blocked_at=from_db_optional(row["blocked_at"]),
+        )
+
+    async def subscriptions(self, chat_id: int) -> list[Subscription]:
+        """A chat's subscriptions, ordered by topic then area."""
+        rows = await self._db.fetchall(
+            "SELECT chat_id, topic_id, area_id FROM subscriptions WHERE chat_id = ?"
+            " ORDER BY topic_id, area_id",
+            (chat_id,),
+        )
+        return [Subscription(row["chat_id"], row["topic_id"], row["area_id"]) for row in rows]
+
+    async def mark_blocked(self, chat_id: int, *, now: datetime) -> None:
+        """Record that a chat blocked the bot, and drop its subscriptions."""
+        async with self._db.transaction():
+            await self._db.execute(
+                "UPDATE subscribers SET blocked_at = ? WHERE chat_id = ? AND blocked_at IS NULL",
+                (to_db(now), chat_id),
+            )
+            await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+        logger.info("a subscriber blocked the bot; subscriptions dropped")
+
+    async def audience(self, topic_id: str, area_id: str | None) -> list[int]:
+        """Chats to receive news on a topic for an area (``None``: the whole district).
+
+        News for one area reaches subscribers of that area and of :data:`ALL_AREAS`;
+        district-wide news reaches every subscriber of the topic. Blocked chats never.
+        """
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT s.chat_id FROM subscriptions AS s"
+            " JOIN subscribers AS r ON r.chat_id = s.chat_id"
+            " WHERE r.blocked_at IS NULL AND s.topic_id = ?"
+            " AND (? IS NULL OR s.area_id = ? OR s.area_id = ?)"
+            " ORDER BY s.chat_id",
+            (topic_id, area_id, area_id, ALL_AREAS),
+        )
+        return [row["chat_id"] for row in rows]
