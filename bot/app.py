@@ -40,7 +40,7 @@ class Services:
 
     config: Config
     db: Database
-    persistence: SqlitePersistence
+    persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -92,6 +92,7 @@ def build_application(
     # Imported here so that the handler modules can import BotContext from this module.
     from handlers import errors, start
 
+    persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
     persistence = SqlitePersistence(db, store_data=PersistenceInput(callback_data=False))
     services = Services(config=config, db=db, persistence=persistence)
     api_url = config.telegram.api_url

@@ -34,7 +34,7 @@ from pydantic import (
     field_validator,
 )
 
-TOKEN_ENV = "SAFETYBOT_TOKEN"
+TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 WEBHOOK_SECRET_ENV = "SAFETYBOT_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
 DEFAULT_API_URL = "https://api.telegram.org"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -214,7 +214,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
     try:
         text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(str(chosen), [Problem("", f"cannot read the file: {exc.strerror}")]) from None
+        raise ConfigError(
+            str(chosen), [Problem("", f"cannot read the file: {exc.strerror}")]
+        ) from None
     try:
         config = parse_config(text, base_dir=chosen.absolute().parent)
     except ConfigError as exc:

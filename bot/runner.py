@@ -29,8 +29,12 @@ async def serve(
     stop: asyncio.Event,
     *,
     extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
+    ready: asyncio.Event | None = None,
 ) -> None:
-    """Run the bot until ``stop`` is set: by long polling, or as a webhook listener."""
+    """Run the bot until ``stop`` is set: by long polling, or as a webhook listener.
+
+    ``ready`` is set once updates are being received.
+    """
     db = await Database.open(config.storage.database)
     try:
         application = build_application(config, token, db, extra_handlers=extra_handlers)
@@ -59,6 +63,8 @@ async def serve(
                     timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
                 )
                 logger.info("Polling %s for updates", config.telegram.api_url)
+            if ready is not None:
+                ready.set()
             await stop.wait()
             logger.info("Stopping")
             await updater.stop()

@@ -48,7 +48,9 @@ def welcome(config: Config, first_name: str | None) -> str:
 
 def help_text(config: Config) -> str:
     """The answer to /help: what the bot does, the commands, privacy, and emergencies."""
-    categories = "\n".join(f"• {escape(c.name)}: {escape(c.description)}" for c in config.categories)
+    categories = "\n".join(
+        f"• {escape(c.name)}: {escape(c.description)}" for c in config.categories
+    )
     partners = ", ".join(escape(p) for p in config.partnership.partners)
     lines = [
         f"<b>{escape(config.partnership.name)}</b>",

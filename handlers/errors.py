@@ -40,6 +40,8 @@ async def on_error(update: object, context: BotContext) -> None:
     chat = update.effective_chat if isinstance(update, Update) else None
     if chat is not None and chat.type == ChatType.PRIVATE:
         try:
-            await context.bot.send_message(chat.id, texts.something_went_wrong(), parse_mode=ParseMode.HTML)
+            await context.bot.send_message(
+                chat.id, texts.something_went_wrong(), parse_mode=ParseMode.HTML
+            )
         except TelegramError as exc:
             logger.warning("Could not apologise for a failure: %s", exc)

@@ -16,7 +16,11 @@ logger = logging.getLogger(__name__)
 
 # Callback data carries a version prefix, so buttons from an older release are recognised.
 MENU_PREFIX = "v1:menu:"
-_NOT_YET = {"report": texts.MENU_REPORT, "myreports": texts.MENU_MY_REPORTS, "news": texts.MENU_NEWS}
+_NOT_YET = {
+    "report": texts.MENU_REPORT,
+    "myreports": texts.MENU_MY_REPORTS,
+    "news": texts.MENU_NEWS,
+}
 
 
 def main_menu() -> InlineKeyboardMarkup:
@@ -25,7 +29,9 @@ def main_menu() -> InlineKeyboardMarkup:
         [
             [InlineKeyboardButton(texts.MENU_REPORT, callback_data=f"{MENU_PREFIX}report")],
             [
-                InlineKeyboardButton(texts.MENU_MY_REPORTS, callback_data=f"{MENU_PREFIX}myreports"),
+                InlineKeyboardButton(
+                    texts.MENU_MY_REPORTS, callback_data=f"{MENU_PREFIX}myreports"
+                ),
                 InlineKeyboardButton(texts.MENU_NEWS, callback_data=f"{MENU_PREFIX}news"),
             ],
             [
@@ -81,9 +87,11 @@ async def menu_choice(update: Update, context: BotContext) -> None:
         await show_help(update, context)
     elif choice == "privacy":
         await show_privacy(update, context)
-    elif choice in _NOT_YET and query.message is not None:
-        await query.message.reply_text(
-            texts.not_yet_available(_NOT_YET[choice]), parse_mode=ParseMode.HTML
+    elif choice in _NOT_YET and update.effective_chat is not None:
+        await context.bot.send_message(
+            update.effective_chat.id,
+            texts.not_yet_available(_NOT_YET[choice]),
+            parse_mode=ParseMode.HTML,
         )
     else:
         await stale_button(update, context)
@@ -95,8 +103,9 @@ async def stale_button(update: Update, context: BotContext) -> None:
     if query is None:
         return
     await query.answer(texts.stale_button())
-    if query.message is not None and query.message.chat.type == ChatType.PRIVATE:
-        await query.message.reply_text(texts.stale_button(), reply_markup=main_menu())
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        await context.bot.send_message(chat.id, texts.stale_button(), reply_markup=main_menu())
 
 
 async def not_understood(update: Update, context: BotContext) -> None:

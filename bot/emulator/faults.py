@@ -18,6 +18,7 @@ import math
 import time
 from collections import deque
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from bot.emulator.errors import ApiError, bad_request, forbidden, too_many_requests
 
@@ -83,7 +84,11 @@ class Fault:
         if self.kind == "chat_not_found":
             return bad_request("chat not found")
         if self.kind == "server_error":
-            return ApiError(self.status, "Internal Server Error")
+            try:
+                phrase = HTTPStatus(self.status).phrase
+            except ValueError:
+                phrase = "Internal Server Error"
+            return ApiError(self.status, phrase)
         return None
 
 

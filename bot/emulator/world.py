@@ -294,11 +294,13 @@ class World:
 
     def reset(self) -> None:
         """Forget everything except the event sequence, which keeps increasing."""
-        seq = self._seq
-        changed = self._events_changed
-        self.__init__()  # type: ignore[misc]
-        self._seq = seq
-        self._events_changed = changed
+        self.bots.clear()
+        self.users.clear()
+        self.groups.clear()
+        self.private_chats.clear()
+        self.files.clear()
+        self.callbacks.clear()
+        self.events.clear()
         self.emit("reset")
 
     def emit(self, kind: str, **details: Any) -> int:

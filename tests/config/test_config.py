@@ -84,33 +84,40 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_unknown_key_names_the_known_ones() -> None:
     """A typo in a key is answered with the keys that table accepts."""
-    text = default_config_text().replace('chat_id = -1001000000001', 'chatid = -1001000000001')
+    text = default_config_text().replace("chat_id = -1001000000001", "chatid = -1001000000001")
     with pytest.raises(ConfigError) as caught:
         parse_config(text, base_dir=Path("."))
     messages = [str(p) for p in caught.value.problems]
     assert any('agencies[0] (id "sadc-waste").chatid: is not a known key' in m for m in messages)
     assert any("expected one of: id, name, chat_id, officers" in m for m in messages)
-    assert any('agencies[0] (id "sadc-waste").chat_id: is required but missing' in m for m in messages)
+    assert any(
+        'agencies[0] (id "sadc-waste").chat_id: is required but missing' in m for m in messages
+    )
 
 
 def test_toml_syntax_error_is_one_clear_problem() -> None:
     """Broken TOML is reported with where it broke, not a traceback."""
     with pytest.raises(ConfigError) as caught:
         parse_config("[partnership\nname = 'x'", base_dir=Path("."))
-    assert "not valid TOML" in str(caught.value) and "line 1" in str(caught.value)
+    assert "not valid TOML" in str(caught.value)
+    assert "line 1" in str(caught.value)
 
 
 def test_relative_database_resolves_against_the_config_folder(tmp_path: Path) -> None:
     """A relative database path is taken from the config file's folder, not the current one."""
     folder = tmp_path / "partnership"
     folder.mkdir()
-    text = default_config_text().replace('database = "safetybot.sqlite3"', 'database = "data/bot.db"')
+    text = default_config_text().replace(
+        'database = "safetybot.sqlite3"', 'database = "data/bot.db"'
+    )
     (folder / "mine.toml").write_text(text)
     loaded = load_config(folder / "mine.toml")
     assert loaded.config.storage.database == folder / "data" / "bot.db"
 
 
-def test_no_config_file_means_the_shipped_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_config_file_means_the_shipped_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Without --config and without ./config.toml, the built-in configuration is used."""
     monkeypatch.chdir(tmp_path)
     loaded = load_config(None)
@@ -128,12 +135,15 @@ def test_missing_file_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
 def test_token_comes_from_the_environment_and_stays_secret() -> None:
     """The token is read from SAFETYBOT_TOKEN and never shown in a repr."""
     token = read_token({"SAFETYBOT_TOKEN": " 123:secret-value "})
-    assert token is not None and token.get_secret_value() == "123:secret-value"
+    assert token is not None
+    assert token.get_secret_value() == "123:secret-value"
     assert "secret-value" not in repr(token)
     assert read_token({}) is None
 
 
-def _safetybot(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def _safetybot(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -161,5 +171,6 @@ def test_run_without_token_points_to_the_sandbox(tmp_path: Path) -> None:
     """`safetybot run` without a token exits 2 with a clear message, not a traceback."""
     result = _safetybot("run", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert result.returncode == 2
-    assert "SAFETYBOT_TOKEN" in result.stderr and "safetybot sandbox" in result.stderr
+    assert "SAFETYBOT_TOKEN" in result.stderr
+    assert "safetybot sandbox" in result.stderr
     assert "Traceback" not in result.stderr

@@ -90,7 +90,7 @@ async def test_reading_methods_are_not_rate_limited(api: BotApi, client: Emulato
         ("rate_limit", {"retry_after": 7}, 429, "Too Many Requests: retry after 7"),
         ("blocked", {}, 403, "Forbidden: bot was blocked by the user"),
         ("chat_not_found", {}, 400, "Bad Request: chat not found"),
-        ("server_error", {"status": 502}, 502, "Internal Server Error"),
+        ("server_error", {"status": 502}, 502, "Bad Gateway"),
     ],
 )
 async def test_fault_kinds_apply_to_their_chat_and_methods_only(

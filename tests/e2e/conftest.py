@@ -1,0 +1,43 @@
+"""Fixtures: the emulator, its client, the people and chats of the St Albans default."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import EmulatorClient, EmulatorServer
+
+from .harness import ADMINS_CHAT, TOKEN, write_config
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[EmulatorServer]:
+    """An emulated Bot API on a free port for one test."""
+    async with EmulatorServer(port=0, webhook_backoff=0.02) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
+    """A client of the emulator, with the bot registered and the admins' group created."""
+    async with EmulatorClient(server.url) as emulator_client:
+        bot = await emulator_client.register_bot(TOKEN, username="stalbans_safety_bot")
+        admin = await emulator_client.create_user("Priya", user_id=900001)
+        await emulator_client.create_group(
+            "CSP admins", members=[admin], bots=[int(bot["id"])], chat_id=ADMINS_CHAT
+        )
+        yield emulator_client
+
+
+@pytest.fixture
+def config_path(tmp_path: Path, server: EmulatorServer) -> Path:
+    """The default configuration pointed at the emulator, with its database in tmp_path."""
+    return write_config(tmp_path, server.url)
+
+
+@pytest.fixture
+async def resident(client: EmulatorClient) -> int:
+    """A resident who has not yet spoken to the bot."""
+    return await client.create_user("Sam", username="sam_resident")

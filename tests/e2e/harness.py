@@ -1,0 +1,90 @@
+"""Running the real bot against the emulator: configs, in-process bots and bot processes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from telegram.ext import BaseHandler
+
+from bot.app import BotContext
+from bot.config import Config, default_config_text, parse_config
+from bot.runner import serve
+
+TOKEN = "424242:E2E-test-token-not-a-secret"
+BOT_ID = 424242
+ADMINS_CHAT = -1001000000099
+REPO = Path(__file__).resolve().parents[2]
+
+
+def write_config(folder: Path, api_url: str, *, webhook_port: int | None = None) -> Path:
+    """Write the St Albans default pointed at the emulator (polling, or a webhook on a port)."""
+    text = default_config_text().replace(
+        'api_url = "https://api.telegram.org"', f'api_url = "{api_url}"'
+    )
+    if webhook_port is not None:
+        text = (
+            text.replace('mode = "polling"', 'mode = "webhook"')
+            .replace("port = 8443", f"port = {webhook_port}")
+            .replace(
+                '# public_url = "https://bot.example.org"',
+                f'public_url = "http://127.0.0.1:{webhook_port}"',
+            )
+        )
+    path = folder / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def load(path: Path) -> Config:
+    """Parse a config file the way the CLI does."""
+    return parse_config(path.read_text(), base_dir=path.parent)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    config: Config, extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = ()
+) -> AsyncIterator[None]:
+    """Run the real bot in this event loop for the duration of the block."""
+    stop, ready = asyncio.Event(), asyncio.Event()
+    task = asyncio.create_task(
+        serve(config, SecretStr(TOKEN), stop, extra_handlers=extra_handlers, ready=ready)
+    )
+    started = asyncio.create_task(ready.wait())
+    await asyncio.wait([task, started], timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    started.cancel()
+    if task.done():
+        task.result()  # the bot failed to start: raise its error here
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, timeout=30)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_bot_process(config_path: Path, module: str = "bot") -> subprocess.Popen[str]:
+    """Start the bot as a separate process (``python -m module run --config ...``)."""
+    env = {**os.environ, "SAFETYBOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", module, "run", "--config", str(config_path)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )

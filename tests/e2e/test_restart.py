@@ -1,0 +1,67 @@
+"""A bot killed with SIGKILL mid-conversation resumes it at the same step when restarted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import EmulatorClient
+
+from .harness import REPO, TOKEN
+from .survey_bot import QUESTIONS
+
+
+def _start(config_path: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "SAFETYBOT_TOKEN": TOKEN, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.survey_bot", "--config", str(config_path)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _kill(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGKILL)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+@pytest.mark.parametrize("answers_before_kill", [0, 1])
+async def test_conversation_resumes_after_sigkill(
+    client: EmulatorClient, config_path: Path, resident: int, answers_before_kill: int
+) -> None:
+    """Killed right after asking question N, the restarted bot takes the next message as the
+    answer to question N, and still has the earlier answers."""
+    answers = ["Holywell Hill", "St Albans"]
+    first = _start(config_path)
+    sent = await client.send_command(resident, "survey")
+    question = await client.wait_for_message(resident, after=sent.seq, timeout=30)
+    assert question["text"] == QUESTIONS["first"]
+    for given in answers[:answers_before_kill]:
+        sent = await client.send_text(resident, given)
+        question = await client.wait_for_message(resident, after=sent.seq)
+    output = _kill(first)  # at once: the question has just been shown to the resident
+
+    second = _start(config_path)
+    try:
+        replies = []
+        for given in answers[answers_before_kill:]:
+            sent = await client.send_text(resident, given)
+            replies.append(await client.wait_for_message(resident, after=sent.seq, timeout=30))
+    finally:
+        second.send_signal(signal.SIGTERM)
+        output += (await asyncio.to_thread(second.communicate, timeout=30))[0]
+    expected_next = [QUESTIONS["second"]] * (answers_before_kill == 0)
+    assert [r["text"] for r in replies] == [*expected_next, "Thank you: Holywell Hill, St Albans"]
+    assert second.returncode == 0, output
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
