@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from bot.config import Config
+from bot.updates import PerChatUpdateProcessor
 from storage.db import Database
 from storage.persistence import SqlitePersistence
 
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 # How long one getUpdates long poll waits at Telegram before returning empty.
 POLL_TIMEOUT_SECONDS = 10
+# How many updates (of different chats) are handled at the same time.
+CONCURRENT_UPDATES = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +107,15 @@ def build_application(
         .application_class(SafetyApplication, kwargs={"services": services})
         .context_types(ContextTypes(context=BotContext))
         .persistence(persistence)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=config.telegram.limits.messages_per_second,
+                group_max_rate=config.telegram.limits.group_messages_per_minute,
+                max_retries=3,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .connection_pool_size(CONCURRENT_UPDATES)
         .get_updates_read_timeout(POLL_TIMEOUT_SECONDS + 5)
         .build()
     )

@@ -76,12 +76,20 @@ class Webhook(_Model):
     public_url: NonEmpty | None = None
 
 
+class Limits(_Model):
+    """How fast the bot may send: Telegram's published flood limits unless a server allows more."""
+
+    messages_per_second: Annotated[StrictInt, Field(ge=1)] = 30
+    group_messages_per_minute: Annotated[StrictInt, Field(ge=1)] = 20
+
+
 class Telegram(_Model):
     """How the bot reaches the Bot API."""
 
     api_url: NonEmpty = DEFAULT_API_URL
     mode: Literal["polling", "webhook"] = "polling"
     webhook: Webhook = Webhook()
+    limits: Limits = Limits()
 
     @field_validator("api_url")
     @classmethod

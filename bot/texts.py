@@ -75,8 +75,8 @@ def help_text(config: Config) -> str:
 def privacy_line() -> str:
     """One line on privacy, for the greeting and help."""
     return (
-        "Privacy: your report goes only to the teams that deal with it; you can report "
-        "anonymously, and you can see or erase what we hold about you at any time (/privacy)."
+        "Privacy: your report goes only to the teams that deal with it, you can report "
+        "anonymously, and /privacy says what we keep."
     )
 
 

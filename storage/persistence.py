@@ -11,7 +11,7 @@ import io
 import json
 import logging
 import pickle
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Generic, TypeVar, cast, overload
 
 from telegram import Bot
@@ -27,6 +27,9 @@ BD = TypeVar("BD")
 
 ConversationKey = tuple[int | str, ...]
 CallbackData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+
+Slot = tuple[str, str | int]
+_UNSET = object()
 
 _KNOWN_BOT = "safetybot:the-running-bot"
 _UNKNOWN_BOT = "safetybot:another-bot"
@@ -69,7 +72,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     transaction, so a conversation's state can be committed with the change it led to.
     """
 
-    __slots__ = ("_context_types", "_db")
+    __slots__ = ("_committed", "_context_types", "_db")
 
     @overload
     def __init__(
@@ -99,6 +102,21 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         super().__init__(store_data=store_data, update_interval=update_interval)
         self._db = db
         self._context_types = cast("ContextTypes[Any, UD, CD, BD]", context_types or ContextTypes())
+        # What each slot last committed, so that unchanged data is not written again: PTB hands
+        # over the data of every chat and user an update touched, changed or not.
+        self._committed: dict[Slot, object] = {}
+
+    async def _store(
+        self, slot: Slot, value: bytes | str | None, write: Callable[[], Awaitable[object]]
+    ) -> None:
+        """Run ``write`` unless ``value`` is what this slot last committed."""
+        joined = self._db.in_transaction  # the caller may still roll back: remember nothing
+        if not joined and self._committed.get(slot, _UNSET) == value:
+            return
+        self._committed.pop(slot, None)
+        await write()
+        if not joined:
+            self._committed[slot] = value
 
     # pickling -----------------------------------------------------------------------------
 
@@ -152,10 +170,15 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     ) -> None:
         """Store a conversation's state; None (the conversation ended) deletes it."""
         encoded_key = _encode_key(key)
+        slot: Slot = ("conversation", f"{name}:{encoded_key}")
         if new_state is None:
-            await self._db.execute(
-                "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
-                (name, encoded_key),
+            await self._store(
+                slot,
+                None,
+                lambda: self._db.execute(
+                    "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
+                    (name, encoded_key),
+                ),
             )
             return
         if not isinstance(new_state, int | str):
@@ -163,11 +186,16 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
                 f"conversation {name!r}: state must be an int or str, not "
                 f"{type(new_state).__name__}"
             )
-        await self._db.execute(
-            "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
-            " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
-            " WHERE ptb_conversations.state <> excluded.state",
-            (name, encoded_key, json.dumps(new_state)),
+        state = json.dumps(new_state)
+        await self._store(
+            slot,
+            state,
+            lambda: self._db.execute(
+                "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
+                " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
+                " WHERE ptb_conversations.state <> excluded.state",
+                (name, encoded_key, state),
+            ),
         )
 
     async def save_conversation_state(
@@ -181,11 +209,16 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         if _is_empty(data):
             await self.drop_user_data(user_id)
             return
-        await self._db.execute(
-            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
-            " WHERE ptb_user_data.data <> excluded.data",
-            (user_id, self._dump(data)),
+        blob = self._dump(data)
+        await self._store(
+            ("user", user_id),
+            blob,
+            lambda: self._db.execute(
+                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
+                " WHERE ptb_user_data.data <> excluded.data",
+                (user_id, blob),
+            ),
         )
 
     async def update_chat_data(self, chat_id: int, data: CD) -> None:
@@ -193,20 +226,30 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         if _is_empty(data):
             await self.drop_chat_data(chat_id)
             return
-        await self._db.execute(
-            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
-            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
-            " WHERE ptb_chat_data.data <> excluded.data",
-            (chat_id, self._dump(data)),
+        blob = self._dump(data)
+        await self._store(
+            ("chat", chat_id),
+            blob,
+            lambda: self._db.execute(
+                "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
+                " WHERE ptb_chat_data.data <> excluded.data",
+                (chat_id, blob),
+            ),
         )
 
     async def update_bot_data(self, data: BD) -> None:
         """Store the bot_data."""
-        await self._db.execute(
-            "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
-            " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
-            " WHERE ptb_bot_data.data <> excluded.data",
-            (self._dump(data),),
+        blob = self._dump(data)
+        await self._store(
+            ("bot", 1),
+            blob,
+            lambda: self._db.execute(
+                "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
+                " WHERE ptb_bot_data.data <> excluded.data",
+                (blob,),
+            ),
         )
 
     async def update_callback_data(self, data: CallbackData) -> None:
@@ -220,11 +263,19 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def drop_chat_data(self, chat_id: int) -> None:
         """Delete one chat's chat_data."""
-        await self._db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+        await self._store(
+            ("chat", chat_id),
+            None,
+            lambda: self._db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,)),
+        )
 
     async def drop_user_data(self, user_id: int) -> None:
         """Delete one user's user_data."""
-        await self._db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+        await self._store(
+            ("user", user_id),
+            None,
+            lambda: self._db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,)),
+        )
 
     async def purge_user(self, user_id: int) -> None:
         """Erase everything keyed by a Telegram user id, then checkpoint the WAL.
@@ -248,10 +299,11 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             await self._db.executemany(
                 "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?", doomed
             )
+        self._committed.clear()  # conversation rows went without passing through _store
         await self._db.checkpoint()
         logger.info("purged persistence of one user (%d conversation rows)", len(doomed))
 
-    # no caching, so nothing to refresh or flush -------------------------------------------
+    # no other writer changes these rows, so there is nothing to refresh or flush ----------
 
     async def refresh_user_data(self, user_id: int, user_data: UD) -> None:
         """Nothing to do: stored user_data is only ever written by this bot."""

@@ -13,8 +13,8 @@ import pytest
 
 from bot.emulator import EmulatorClient
 
-from .harness import REPO, TOKEN
-from .survey_bot import QUESTIONS
+from .harness import REPO, TOKEN, load, running_bot
+from .survey_bot import QUESTIONS, survey
 
 
 def _start(config_path: Path) -> subprocess.Popen[str]:
@@ -65,3 +65,17 @@ async def test_conversation_resumes_after_sigkill(
     assert second.returncode == 0, output
     assert TOKEN not in output
     assert TOKEN.split(":")[1] not in output
+
+
+async def test_answers_sent_in_a_rush_are_taken_in_order(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A resident who sends several messages without waiting has them handled in order."""
+    async with running_bot(load(config_path), extra_handlers=[survey()]):
+        await client.send_command(resident, "survey")
+        await client.send_text(resident, "Holywell Hill")
+        sent = await client.send_text(resident, "St Albans")
+        done = await client.wait_for_message(
+            resident, after=sent.seq, predicate=lambda m: m["text"].startswith("Thank you")
+        )
+    assert done["text"] == "Thank you: Holywell Hill, St Albans"
