@@ -163,9 +163,8 @@ async def main(round_trips: int, burst: int) -> None:
             f"{r.name:<14} {r.median_ms:>10.1f} {r.p99_ms:>8.1f} "
             f"{r.updates_per_second:>10.1f}  {verdict}"
         )
-    print(
-        f"safetybot / echo throughput: {results[0].updates_per_second / results[1].updates_per_second:.0%}"
-    )
+    ratio = results[0].updates_per_second / results[1].updates_per_second
+    print(f"safetybot / echo throughput: {ratio:.0%}")
 
 
 if __name__ == "__main__":

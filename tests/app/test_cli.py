@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +25,8 @@ async def test_backup_command_copies_a_database_in_use(tmp_path: Path) -> None:
         await outbox.enqueue("message", "-100", {"text": "committed"}, dedupe_key="a", now=now)
         async with db.transaction():  # an open write that the copy must not include
             await outbox.enqueue("message", "-100", {"text": "open"}, dedupe_key="b", now=now)
-            result = subprocess.run(
+            result = await asyncio.to_thread(
+                subprocess.run,
                 [sys.executable, "-m", "bot", "backup", "copy.sqlite3", "--config", str(config)],
                 cwd=tmp_path,
                 capture_output=True,
