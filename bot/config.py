@@ -28,6 +28,7 @@ from pydantic import (
     Field,
     SecretStr,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -99,6 +100,31 @@ class Telegram(_Model):
         return value.rstrip("/")
 
 
+class Geocoding(_Model):
+    """The Nominatim-compatible server that turns typed places into coordinates."""
+
+    enabled: StrictBool = True
+    scheme: Literal["http", "https"] = "https"
+    domain: NonEmpty = "nominatim.openstreetmap.org"
+    user_agent: NonEmpty = "safetybot"
+    timeout_seconds: Annotated[StrictFloat | StrictInt, Field(gt=0)] = 5
+    # The public Nominatim server allows one request a second (its usage policy).
+    min_delay_seconds: Annotated[StrictFloat | StrictInt, Field(ge=0)] = 1
+
+
+class Geography(_Model):
+    """Where the district is: boundary files when given, else the shipped gazetteer."""
+
+    district_council: NonEmpty
+    district_boundary: Path | None = None
+    wards_boundary: Path | None = None
+    ward_name_property: NonEmpty = "WD13NM"
+    neighbours_boundary: Path | None = None
+    neighbour_name_property: NonEmpty = "LAD13NM"
+    gazetteer: Path | None = None
+    geocoding: Geocoding = Geocoding()
+
+
 class Storage(_Model):
     """The SQLite file that holds everything."""
 
@@ -154,6 +180,7 @@ class Config(_Model):
     telegram: Telegram = Telegram()
     storage: Storage = Storage()
     admins: Admins
+    geography: Geography
     agencies: tuple[Agency, ...] = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     topics: tuple[Topic, ...] = ()
@@ -261,15 +288,26 @@ def read_webhook_secret(environ: Mapping[str, str] = os.environ) -> SecretStr | 
     return SecretStr(secret) if secret else None
 
 
+_PATH_KEYS = {
+    "storage": ("database",),
+    "geography": ("district_boundary", "wards_boundary", "neighbours_boundary", "gazetteer"),
+}
+
+
 def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
-    storage = raw.get("storage")
-    if isinstance(storage, dict) and isinstance(storage.get("database"), str):
-        database = Path(storage["database"]).expanduser()
-        resolved = database if database.is_absolute() else base_dir / database
-        return {**raw, "storage": {**storage, "database": resolved}}
-    if isinstance(storage, dict) and "database" in storage:
-        return raw  # a wrong type: let the model report it
-    return raw
+    """Resolve the relative file paths of a config against ``base_dir``."""
+    resolved = dict(raw)
+    for section, keys in _PATH_KEYS.items():
+        table = raw.get(section)
+        if not isinstance(table, dict):
+            continue
+        table = dict(table)
+        for key in keys:
+            if isinstance(table.get(key), str):  # other types are left for the model to report
+                path = Path(table[key]).expanduser()
+                table[key] = path if path.is_absolute() else base_dir / path
+        resolved[section] = table
+    return resolved
 
 
 _EXPECTED = {
@@ -278,6 +316,7 @@ _EXPECTED = {
     "bool_type": "expected true or false",
     "tuple_type": "expected a list, like [1, 2]",
     "path_type": "expected a file path in quotes",
+    "float_type": "expected a number",
     "model_type": "expected a table of keys",
     "missing": "is required but missing",
     "extra_forbidden": "is not a known key",

@@ -53,6 +53,7 @@ EXPECTED_PROBLEMS = [
     ("partnership.timezon", "is not a known key"),
     ("telegram.api_url", "http:// or https://"),
     ("admins.user_ids[0]", "expected a whole number, got 'alice'"),
+    ("geography", "is required but missing"),
     ('agencies[0] (id "Waste Team").id', "expected an id of lower-case letters"),
     ('agencies[0] (id "Waste Team").chat_id', "expected a whole number, got '-100123'"),
     ('categories[0] (id "fly-tipping").sensitive', "expected true or false"),
