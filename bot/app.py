@@ -25,6 +25,9 @@ from telegram.ext import (
 )
 
 from bot.config import Config
+from bot.geo import Geocoder, Locator
+from bot.keyring import key_path, load_or_create_key
+from bot.reporting.service import ReportService
 from bot.updates import PerChatUpdateProcessor
 from storage.db import Database
 from storage.persistence import SqlitePersistence
@@ -39,11 +42,35 @@ CONCURRENT_UPDATES = 64
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """What handlers may use: the configuration, the database, the persistence."""
+    """What handlers may use: the configuration, storage, geography and the domain services."""
 
     config: Config
     db: Database
     persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+    reports: ReportService
+    locator: Locator
+    geocoder: Geocoder
+
+    @classmethod
+    def create(cls, config: Config, db: Database) -> Services:
+        """Everything the handlers use, over an open database (geography files are read here)."""
+        persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+        persistence = SqlitePersistence(db, store_data=PersistenceInput(callback_data=False))
+        secret = load_or_create_key(key_path(db.path))
+        locator = Locator.from_config(config.geography)
+        geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)
+        return cls(
+            config=config,
+            db=db,
+            persistence=persistence,
+            reports=ReportService(config, db, secret),
+            locator=locator,
+            geocoder=geocoder,
+        )
+
+    async def close(self) -> None:
+        """Release what the services hold open (the database is closed by its opener)."""
+        await self.geocoder.aclose()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -82,9 +109,8 @@ class SafetyApplication(
 
 
 def build_application(
-    config: Config,
+    services: Services,
     token: SecretStr,
-    db: Database,
     *,
     extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
 ) -> SafetyApplication:
@@ -93,11 +119,9 @@ def build_application(
     ``extra_handlers`` come first, before the product's own; tests use it to add flows.
     """
     # Imported here so that the handler modules can import BotContext from this module.
-    from handlers import errors, start
+    from handlers import errors, myreports, report, start
 
-    persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
-    persistence = SqlitePersistence(db, store_data=PersistenceInput(callback_data=False))
-    services = Services(config=config, db=db, persistence=persistence)
+    config = services.config
     api_url = config.telegram.api_url
     application = (
         ApplicationBuilder()
@@ -106,7 +130,7 @@ def build_application(
         .base_file_url(f"{api_url}/file/bot")
         .application_class(SafetyApplication, kwargs={"services": services})
         .context_types(ContextTypes(context=BotContext))
-        .persistence(persistence)
+        .persistence(services.persistence)
         .rate_limiter(
             AIORateLimiter(
                 overall_max_rate=config.telegram.limits.messages_per_second,
@@ -122,6 +146,8 @@ def build_application(
     assert isinstance(application, SafetyApplication)
     application.add_handlers(list(extra_handlers))
     # The product's flows, in order: the first handler that matches an update takes it.
+    application.add_handlers(report.handlers(config.reporting.timeout_minutes))
+    application.add_handlers(myreports.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

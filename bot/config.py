@@ -148,6 +148,33 @@ class Agency(_Model):
     description: NonEmpty | None = None
 
 
+Priority = Literal["low", "normal", "high", "urgent"]
+PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
+
+
+class Option(_Model):
+    """One answer a resident can tap."""
+
+    id: Identifier
+    label: NonEmpty
+    warning: NonEmpty | None = None  # shown as soon as it is chosen ("do not touch it")
+    priority: Priority | None = None  # raises the report's priority to at least this
+
+
+class Question(_Model):
+    """A question a category asks, with buttons (choice, multi) or typed (text)."""
+
+    id: Identifier
+    text: NonEmpty
+    kind: Literal["choice", "multi", "text"] = "choice"
+    help: NonEmpty | None = None  # said with the question
+    options: tuple[Option, ...] = ()
+    optional: StrictBool = False  # offers a Skip button
+    max_length: Annotated[StrictInt, Field(ge=1, le=1000)] = 200
+    # Ask only when earlier answers match: {question_id = ["option_id", ...]}.
+    when: dict[Identifier, tuple[Identifier, ...]] = {}
+
+
 class Category(_Model):
     """A kind of incident a resident can report."""
 
@@ -157,6 +184,25 @@ class Category(_Model):
     agencies: tuple[Identifier, ...] = Field(min_length=1)
     sensitive: StrictBool = False
     county_wide: StrictBool = False
+    priority: Priority = "normal"
+    intro: NonEmpty | None = None  # said when the category is chosen
+    signpost: NonEmpty | None = None  # said after the report is submitted
+    allow_phone: StrictBool = False  # may the resident add a phone number
+    acknowledge_within_hours: Annotated[StrictInt, Field(ge=1)] = 24
+    resolve_within_days: Annotated[StrictInt, Field(ge=1)] = 10
+    questions: tuple[Question, ...] = ()
+
+
+class Reporting(_Model):
+    """Limits and timings of the report conversation."""
+
+    daily_limit: Annotated[StrictInt, Field(ge=1)] = 5
+    max_age_days: Annotated[StrictInt, Field(ge=1)] = 365
+    description_max_chars: Annotated[StrictInt, Field(ge=50, le=3500)] = 1000
+    max_photos: Annotated[StrictInt, Field(ge=0, le=10)] = 5
+    timeout_minutes: Annotated[StrictFloat | StrictInt, Field(gt=0)] = 30
+    duplicate_radius_metres: Annotated[StrictInt, Field(ge=0)] = 250
+    duplicate_days: Annotated[StrictInt, Field(ge=0)] = 14
 
 
 class Topic(_Model):
@@ -181,6 +227,7 @@ class Config(_Model):
     storage: Storage = Storage()
     admins: Admins
     geography: Geography
+    reporting: Reporting = Reporting()
     agencies: tuple[Agency, ...] = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     topics: tuple[Topic, ...] = ()
@@ -417,6 +464,7 @@ def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 )
             chats.setdefault(chat_id, str(agency.get("id")))
     for index, category in _items(raw, "categories"):
+        yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
         if not isinstance(agencies, list):
             continue
@@ -427,3 +475,40 @@ def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                     f"categories[{index}].agencies[{position}]",
                     f'no agency has id "{agency_id}" (known: {known})',
                 )
+
+
+def _check_questions(path: str, category: Mapping[str, Any]) -> Iterable[Problem]:
+    """Question ids unique, options fit the kind, and `when` names earlier answers."""
+    questions = category.get("questions")
+    if not isinstance(questions, list):
+        return
+    earlier: dict[str, set[str]] = {}
+    for index, question in enumerate(questions):
+        if not isinstance(question, dict):
+            continue
+        where = f"{path}.questions[{index}]"
+        options = [o for o in question.get("options") or [] if isinstance(o, dict)]
+        option_ids = [str(o["id"]) for o in options if isinstance(o.get("id"), str)]
+        kind = question.get("kind", "choice")
+        if kind in ("choice", "multi") and len(options) < 2:
+            yield Problem(f"{where}.options", f'a "{kind}" question needs at least two options')
+        if kind == "text" and options:
+            yield Problem(f"{where}.options", 'a "text" question has no options')
+        for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
+            yield Problem(f"{where}.options", f'duplicate option id "{dup}"')
+        when = question.get("when")
+        if isinstance(when, dict):
+            for other, wanted in when.items():
+                if other not in earlier:
+                    yield Problem(f"{where}.when.{other}", "names no earlier question")
+                    continue
+                for option in wanted if isinstance(wanted, list) else []:
+                    if isinstance(option, str) and option not in earlier[other]:
+                        yield Problem(
+                            f"{where}.when.{other}", f'question "{other}" has no option "{option}"'
+                        )
+        question_id = question.get("id")
+        if isinstance(question_id, str):
+            if question_id in earlier:
+                yield Problem(f"{where}.id", f'duplicate question id "{question_id}"')
+            earlier[question_id] = set(option_ids)

@@ -16,7 +16,7 @@ from telegram import BotCommand, Update
 from telegram.ext import BaseHandler
 
 from bot import texts
-from bot.app import POLL_TIMEOUT_SECONDS, BotContext, build_application
+from bot.app import POLL_TIMEOUT_SECONDS, BotContext, Services, build_application
 from bot.config import Config, read_webhook_secret
 from storage.db import Database
 
@@ -36,8 +36,10 @@ async def serve(
     ``ready`` is set once updates are being received.
     """
     db = await Database.open(config.storage.database)
+    services = None
     try:
-        application = build_application(config, token, db, extra_handlers=extra_handlers)
+        services = Services.create(config, db)
+        application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(
                 [BotCommand(name, description) for name, description in texts.COMMANDS]
@@ -70,4 +72,6 @@ async def serve(
             await updater.stop()
             await application.stop()
     finally:
+        if services is not None:
+            await services.close()
         await db.close()

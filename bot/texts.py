@@ -18,9 +18,13 @@ EMERGENCY = (
 
 # The commands the bot offers in Telegram's menu and in /help, in that order.
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Start again and show the menu"),
+    ("report", "Report an incident"),
+    ("myreports", "Your reports and what happened to them"),
+    ("status", "The state of a report, by its reference"),
+    ("cancel", "Stop the report you are making"),
     ("help", "What this bot does and how to use it"),
     ("privacy", "What we keep about you"),
+    ("start", "Start again and show the menu"),
 )
 
 MENU_REPORT = "Report an incident"

@@ -184,6 +184,60 @@ class ReportRepository:
         )
         return [await self._with_photos(row) for row in rows]
 
+    async def list_for_chat(self, chat_id: int, *, limit: int = 20) -> list[Report]:
+        """The reports a chat made or follows, newest first."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE reporter_chat_id = ? OR id IN"
+            " (SELECT report_id FROM report_followers WHERE chat_id = ?)"
+            " ORDER BY created_at DESC, id DESC LIMIT ?",
+            (chat_id, chat_id, limit),
+        )
+        return [await self._with_photos(row) for row in rows]
+
+    async def open_in_box(
+        self,
+        category: str,
+        *,
+        south: float,
+        north: float,
+        west: float,
+        east: float,
+        since: datetime,
+    ) -> list[Report]:
+        """Open reports of a category made since ``since`` inside a latitude/longitude box."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports WHERE category = ? AND latitude BETWEEN ? AND ?"
+            " AND longitude BETWEEN ? AND ? AND created_at >= ?"
+            " AND status NOT IN ('resolved', 'closed') ORDER BY created_at DESC, id DESC",
+            (category, south, north, west, east, to_db(since)),
+        )
+        return [await self._with_photos(row) for row in rows]
+
+    async def add_follower(
+        self, report_id: int, chat_id: int | None, *, at: datetime, detail: Mapping[str, Any]
+    ) -> None:
+        """Record a resident who reported the same thing: their details become an event, and a
+        contactable one (``chat_id``) follows the report."""
+        async with self._db.transaction():
+            if chat_id is not None:
+                await self._db.execute(
+                    "INSERT INTO report_followers (report_id, chat_id, joined_at) VALUES (?, ?, ?)"
+                    " ON CONFLICT (report_id, chat_id) DO NOTHING",
+                    (report_id, chat_id, to_db(at)),
+                )
+            await self.add_event(
+                report_id, actor="resident", kind="same_reported", detail=detail, at=at
+            )
+
+    async def followers(self, report_id: int) -> list[int]:
+        """The chats following a report (besides its reporter)."""
+        rows = await self._db.fetchall(
+            "SELECT chat_id FROM report_followers WHERE report_id = ? AND chat_id IS NOT NULL"
+            " ORDER BY id",
+            (report_id,),
+        )
+        return [int(row["chat_id"]) for row in rows]
+
     async def set_status(self, report_id: int, status: ReportStatus) -> bool:
         """Set the report's derived status for the resident; True if the report exists."""
         result = await self._db.execute(

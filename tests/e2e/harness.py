@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,11 +26,30 @@ ADMINS_CHAT = -1001000000099
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_config(folder: Path, api_url: str, *, webhook_port: int | None = None) -> Path:
-    """Write the St Albans default pointed at the emulator (polling, or a webhook on a port)."""
+def write_config(
+    folder: Path,
+    api_url: str,
+    *,
+    webhook_port: int | None = None,
+    geocoder_url: str | None = None,
+    reporting: dict[str, int | float] | None = None,
+) -> Path:
+    """Write the St Albans default pointed at the emulator (polling, or a webhook on a port),
+    with geocoding off or at a local fake server, and extra [reporting] settings."""
     text = default_config_text().replace(
         'api_url = "https://api.telegram.org"', f'api_url = "{api_url}"'
     )
+    if geocoder_url is None:
+        text = text.replace("enabled = true", "enabled = false")
+    else:
+        scheme, _, domain = geocoder_url.partition("://")
+        text = text.replace('scheme = "https"', f'scheme = "{scheme}"').replace(
+            'domain = "nominatim.openstreetmap.org"', f'domain = "{domain}"'
+        )
+        text = text.replace("min_delay_seconds = 1", "min_delay_seconds = 0")
+    for key, value in (reporting or {}).items():
+        text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        assert count == 1, key
     if webhook_port is not None:
         text = (
             text.replace('mode = "polling"', 'mode = "webhook"')

@@ -43,7 +43,15 @@ async def test_help_lists_categories_commands_and_partners(
     text = reply["text"]
     for expected in ("Fly tipping", "Graffiti", "Hate incident", "Anti-social behaviour"):
         assert expected in text
-    assert [c["command"] for c in commands] == ["start", "help", "privacy"]
+    assert [c["command"] for c in commands] == [
+        "report",
+        "myreports",
+        "status",
+        "cancel",
+        "help",
+        "privacy",
+        "start",
+    ]
     for command in commands:
         assert f"/{command['command']}: {command['description']}" in text
     assert "Hertfordshire Constabulary" in text
@@ -59,7 +67,7 @@ async def test_menu_buttons_answer_and_privacy_is_shown(
         pressed = await client.press(resident, None, "Privacy and your data")
         answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
         reply = await client.wait_for_message(resident, after=pressed.seq)
-        pressed = await client.press(resident, None, "Report an incident", sent.message_id + 1)
+        pressed = await client.press(resident, None, "News and alerts", sent.message_id + 1)
         not_yet = await client.wait_for_message(resident, after=pressed.seq)
     assert answer is not None
     assert reply["text"].startswith("Your data")

@@ -1,0 +1,85 @@
+"""How well the locator places random points in the district's box, against the real boundary.
+
+Run by hand from the repository root: ``python bench/geo_accuracy.py [--count N] [--seed S]``.
+Needs the reference files in ../shared/geo (or $SAFETYBOT_GEO_DIR).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.config import default_config_text, parse_config
+from bot.geo import Locator
+from tests.geo.reference import SEED, geo_dir, truth
+
+
+def main() -> int:
+    """Print the accuracy figures of the shipped approximation, and of the boundary files."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args()
+    folder = geo_dir()
+    if not (folder / "st_albans_district.geojson").is_file():
+        print(f"reference data not found in {folder} (set SAFETYBOT_GEO_DIR)")
+        return 2
+    geography = parse_config(default_config_text(), base_dir=Path.cwd()).geography
+    exact = geography.model_copy(
+        update={
+            "district_boundary": folder / "st_albans_district.geojson",
+            "wards_boundary": folder / "st_albans_wards.geojson",
+            "neighbours_boundary": folder / "neighbouring_districts.geojson",
+        }
+    )
+    for label, locator in (
+        ("shipped gazetteer", Locator.from_config(geography)),
+        ("boundary files", Locator.from_config(exact)),
+    ):
+        report(label, locator, folder, args.count, args.seed)
+    return 0
+
+
+def report(label: str, locator: Locator, folder: Path, count: int, seed: int) -> None:
+    """Locate every point and print the figures."""
+    facts = truth(folder, locator.gazetteer, count, seed)
+    started = time.perf_counter()
+    placements = [
+        locator.locate(float(lat), float(lon))
+        for lat, lon in zip(facts.latitude, facts.longitude, strict=True)
+    ]
+    elapsed = time.perf_counter() - started
+    inside = [p for p, t in zip(placements, facts.inside, strict=True) if t]
+    outside = [
+        (p, c) for p, t, c in zip(placements, facts.inside, facts.council, strict=True) if not t
+    ]
+    refused = sum(p.verdict == "outside" for p in inside)
+    print(f"== {label}: {count} points, seed {seed}; {len(inside)} inside, {len(outside)} outside")
+    print(f"inside points wrongly refused:     {refused}")
+    print(
+        f"inside accepted as edge:           {pct(sum(p.verdict == 'edge' for p in inside), len(inside))}"
+    )
+    right = sum(p.verdict == "outside" and p.council == c for p, c in outside)
+    print(f"outside recognised, right council: {pct(right, len(outside))}")
+    print(
+        f"outside answered edge:             {pct(sum(p.verdict == 'edge' for p, _ in outside), len(outside))}"
+    )
+    print(
+        f"outside answered inside:           {pct(sum(p.verdict == 'inside' for p, _ in outside), len(outside))}"
+    )
+    wrong = sum(p.verdict == "outside" and p.council != c for p, c in outside)
+    print(f"outside with wrong council:        {pct(wrong, len(outside))}")
+    print(f"locate() time per point:           {elapsed / count * 1e6:.1f} µs")
+
+
+def pct(part: int, whole: int) -> str:
+    """A share as a percentage with its counts."""
+    return f"{100 * part / max(whole, 1):.1f} % ({part}/{whole})"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""The places the project ships: towns, villages, stations and postcode districts.
+
+The gazetteer answers typed places when no geocoding server can, and is what the locator
+approximates the district from when no boundary files are configured. Every row names the
+public source of its facts. A partnership elsewhere points ``geography.gazetteer`` at its own
+file with the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Literal, cast, get_args
+
+from bot.geo.errors import GeoDataError
+
+logger = logging.getLogger(__name__)
+
+PlaceKind = Literal[
+    "town", "village", "hamlet", "locality", "station", "postcode_district", "landmark"
+]
+PLACE_KINDS: frozenset[str] = frozenset(get_args(PlaceKind))
+COLUMNS = (
+    "name",
+    "kind",
+    "latitude",
+    "longitude",
+    "council",
+    "in_district",
+    "area",
+    "aliases",
+    "source",
+)
+_BOOLEANS = {"true": True, "false": False}
+_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+_POSTCODE = re.compile(rf"\b({_OUTWARD})\s*[0-9][A-Z]{{2}}\b", re.IGNORECASE)
+_OUTWARD_ONLY = re.compile(rf"^\s*({_OUTWARD})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One named place, station or postcode district and the council that covers it."""
+
+    name: str
+    kind: PlaceKind
+    latitude: float
+    longitude: float
+    council: str
+    in_district: bool
+    area: str | None
+    aliases: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilName:
+    """How the ONS names a district, and the council that runs it."""
+
+    ons_name: str
+    council: str
+    source: str
+
+
+def normalise(text: str) -> str:
+    """Lower case, '&' as 'and', 'saint' as 'st', punctuation as single spaces."""
+    text = text.casefold().replace("&", " and ")
+    words = re.sub(r"[^0-9a-z]+", " ", text).split()
+    return " ".join("st" if word == "saint" else word for word in words)
+
+
+class Gazetteer:
+    """The shipped places, searchable by name, alias and postcode."""
+
+    def __init__(self, places: Iterable[Place], councils: Iterable[CouncilName] = ()) -> None:
+        self.places: tuple[Place, ...] = tuple(places)
+        self.councils: tuple[CouncilName, ...] = tuple(councils)
+        self._by_key: dict[str, list[Place]] = {}
+        for place in self.places:
+            for key in {normalise(place.name), *(normalise(a) for a in place.aliases)}:
+                self._by_key.setdefault(key, []).append(place)
+
+    def council_for_ons_name(self, ons_name: str) -> str:
+        """The council running the district the ONS calls ``ons_name`` (the name if unknown)."""
+        wanted = normalise(ons_name)
+        found = next((c.council for c in self.councils if normalise(c.ons_name) == wanted), None)
+        return found or ons_name
+
+    def search(self, text: str, limit: int = 5) -> list[Place]:
+        """Places matching typed text: exact names and aliases first, then partial matches.
+
+        A full postcode answers its postcode district; a bare outward code matches directly.
+        """
+        outward = _OUTWARD_ONLY.match(text) or _POSTCODE.search(text)
+        if outward:
+            district = self._by_key.get(normalise(outward.group(1)), [])
+            if district:
+                return district[:limit]
+        wanted = normalise(text)
+        if not wanted:
+            return []
+        found: list[Place] = list(self._by_key.get(wanted, []))
+        for key, places in sorted(self._by_key.items()):
+            if key != wanted and _contains_words(key, wanted):
+                found.extend(p for p in places if p not in found)
+        return found[:limit]
+
+
+def _contains_words(key: str, wanted: str) -> bool:
+    """Whether one text appears in the other as whole words."""
+    padded_key, padded_wanted = f" {key} ", f" {wanted} "
+    return padded_wanted in padded_key or (len(key) > 3 and padded_key in padded_wanted)
+
+
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """Read a gazetteer file (the shipped one when ``path`` is None) and the council names."""
+    if path is None:
+        text = resources.files("bot.geo").joinpath("gazetteer.csv").read_text(encoding="utf-8")
+        origin = "the shipped gazetteer (bot/geo/gazetteer.csv)"
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise GeoDataError(path, f"cannot read the gazetteer: {exc.strerror}") from None
+        origin = str(path)
+    places = parse_places(text, origin)
+    councils_text = resources.files("bot.geo").joinpath("councils.csv").read_text(encoding="utf-8")
+    councils = parse_councils(councils_text, "bot/geo/councils.csv")
+    logger.debug("Loaded %d places from %s", len(places), origin)
+    return Gazetteer(places, councils)
+
+
+def parse_places(text: str, origin: str | Path) -> list[Place]:
+    """Validate gazetteer rows; raise GeoDataError naming the row and the problem."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise GeoDataError(origin, f"missing column(s): {', '.join(missing)}")
+    places = [_parse_row(row, origin, number) for number, row in enumerate(reader, start=2)]
+    if not places:
+        raise GeoDataError(origin, "has no places")
+    return places
+
+
+def _parse_row(row: dict[str, str], origin: str | Path, number: int) -> Place:
+    def fail(problem: str) -> GeoDataError:
+        return GeoDataError(origin, f"line {number}: {problem}")
+
+    name, kind, council = row["name"].strip(), row["kind"].strip(), row["council"].strip()
+    source, in_district = row["source"].strip(), row["in_district"].strip().lower()
+    if not name or not council or not source:
+        raise fail("name, council and source must not be empty")
+    if kind not in PLACE_KINDS:
+        raise fail(f"kind {kind!r} is not one of {', '.join(sorted(PLACE_KINDS))}")
+    if in_district not in _BOOLEANS:
+        raise fail(f"in_district must be true or false, got {in_district!r}")
+    try:
+        latitude, longitude = float(row["latitude"]), float(row["longitude"])
+    except ValueError:
+        raise fail("latitude and longitude must be numbers") from None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)) or abs(latitude) > 90:
+        raise fail("latitude and longitude are out of range")
+    aliases = tuple(a.strip() for a in (row["aliases"] or "").split("|") if a.strip())
+    return Place(
+        name=name,
+        kind=cast(PlaceKind, kind),  # checked against PLACE_KINDS above
+        latitude=latitude,
+        longitude=longitude,
+        council=council,
+        in_district=_BOOLEANS[in_district],
+        area=row["area"].strip() or None,
+        aliases=aliases,
+        source=source,
+    )
+
+
+def parse_councils(text: str, origin: str) -> Sequence[CouncilName]:
+    """The ONS district name to council name table."""
+    return [
+        CouncilName(row["ons_name"].strip(), row["council"].strip(), row["source"].strip())
+        for row in csv.DictReader(io.StringIO(text))
+    ]

@@ -1,0 +1,4 @@
+"""Resident reporting: the draft, the category questions, dates, references and summaries.
+
+Domain code only: nothing here imports Telegram.
+"""

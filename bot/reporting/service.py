@@ -1,0 +1,165 @@
+"""Submitting reports: the daily limit, possible duplicates, references, and storing.
+
+Domain logic over storage; no Telegram. The handlers call this with the resident's draft.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config import Category, Config
+from bot.keyring import resident_key
+from bot.reporting import questions
+from bot.reporting.draft import Draft
+from bot.reporting.reference import new_reference
+from storage.db import Database
+from storage.reports import NewReport, Report, ReportRepository
+from storage.residents import ResidentCounterRepository
+
+logger = logging.getLogger(__name__)
+
+_EARTH_RADIUS_M = 6_371_000
+_METRES_PER_DEGREE = math.pi * _EARTH_RADIUS_M / 180
+
+
+@dataclass(frozen=True, slots=True)
+class Nearby:
+    """An open report that may be the same as the resident's, and how far away it is."""
+
+    report: Report
+    metres: int
+
+
+def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+class ReportService:
+    """What happens when a resident submits."""
+
+    def __init__(self, config: Config, db: Database, secret: bytes) -> None:
+        """Use the configuration, the open database and the bot's secret key."""
+        self._config = config
+        self._db = db
+        self._secret = secret
+        self.reports = ReportRepository(db)
+        self._counters = ResidentCounterRepository(db)
+        self._zone = ZoneInfo(config.partnership.timezone)
+
+    def _today(self, now: datetime) -> str:
+        return now.astimezone(self._zone).date().isoformat()
+
+    async def over_daily_limit(self, user_id: int, now: datetime) -> bool:
+        """Whether this resident has already sent the day's maximum of reports."""
+        count = await self._counters.count(resident_key(self._secret, user_id), self._today(now))
+        return count >= self._config.reporting.daily_limit
+
+    async def possible_duplicates(self, draft: Draft, now: datetime) -> list[Nearby]:
+        """Open reports of the same category close by and recent, nearest first."""
+        settings = self._config.reporting
+        location = draft.location
+        if draft.category is None or location is None or location.approximate:
+            return []
+        if settings.duplicate_radius_metres == 0:
+            return []
+        radius = settings.duplicate_radius_metres
+        dlat = radius / _METRES_PER_DEGREE
+        dlon = dlat / max(math.cos(math.radians(location.latitude)), 0.01)
+        found = await self.reports.open_in_box(
+            draft.category,
+            south=location.latitude - dlat,
+            north=location.latitude + dlat,
+            west=location.longitude - dlon,
+            east=location.longitude + dlon,
+            since=now - timedelta(days=settings.duplicate_days),
+        )
+        nearby = []
+        for report in found:
+            if report.latitude is None or report.longitude is None:
+                continue
+            metres = distance_metres(
+                location.latitude, location.longitude, report.latitude, report.longitude
+            )
+            if metres <= radius:
+                nearby.append(Nearby(report, round(metres)))
+        return sorted(nearby, key=lambda n: n.metres)[:3]
+
+    async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
+        """Store the report with a fresh reference, and count it against the daily limit.
+
+        An anonymous report stores no chat id and no phone; its count is kept under a keyed
+        hash of the resident, never their id.
+        """
+        category = self._category(draft)
+        location = draft.location
+        async with self._db.transaction():
+            ref = new_reference()
+            while await self.reports.ref_exists(ref):
+                ref = new_reference()
+            report = await self.reports.create(
+                NewReport(
+                    ref=ref,
+                    category=category.id,
+                    created_at=now,
+                    answers=dict(draft.answers),
+                    description=draft.description or "",
+                    latitude=location.latitude if location else None,
+                    longitude=location.longitude if location else None,
+                    location_text=location.label if location else None,
+                    ward=location.ward if location else None,
+                    outside_district=bool(location and location.verdict == "outside"),
+                    needs_location_check=bool(location and location.verdict == "edge"),
+                    occurred_at=draft.occurred_at,
+                    reporter_chat_id=None if draft.anonymous else chat_id,
+                    anonymous=bool(draft.anonymous),
+                    contact_phone=None if draft.anonymous else draft.phone,
+                    priority=questions.priority(category, draft.answers),
+                    photos=list(draft.photos),
+                ),
+                actor="resident",
+                detail={"anonymous": bool(draft.anonymous)},
+            )
+            await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
+        logger.info("Report %s stored (%s, %s)", report.ref, category.id, report.priority)
+        return report
+
+    async def add_to(
+        self, report_id: int, draft: Draft, user_id: int, chat_id: int, now: datetime
+    ) -> Report | None:
+        """Add the resident's details to an existing open report, which they then follow."""
+        report = await self.reports.get(report_id)
+        if report is None or report.status in ("resolved", "closed"):
+            return None
+        detail = {
+            "answers": dict(draft.answers),
+            "description": draft.description or "",
+            "photos": list(draft.photos),
+            "occurred_at": draft.occurred_at.isoformat() if draft.occurred_at else None,
+            "anonymous": bool(draft.anonymous),
+        }
+        async with self._db.transaction():
+            await self.reports.add_follower(
+                report_id, None if draft.anonymous else chat_id, at=now, detail=detail
+            )
+            await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
+        logger.info("Details added to report %s", report.ref)
+        return report
+
+    def _category(self, draft: Draft) -> Category:
+        category = self._config.category(draft.category or "")
+        if category is None:
+            raise ValueError(f"unknown category {draft.category!r}")
+        return category
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)

@@ -1,0 +1,217 @@
+"""The report conversation end to end: each category's path, through the real bot and emulator."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from bot.emulator import EmulatorClient
+
+from .harness import load, running_bot
+from .resident import Resident
+
+# Inside the district: St Peter's Street, St Albans; Harpenden High Street.
+ST_ALBANS = (51.7527, -0.3394)
+HARPENDEN = (51.8160, -0.3560)
+# Outside: Hemel Hempstead town centre (Dacorum); Hatfield town centre (Welwyn Hatfield).
+HEMEL = (51.7526, -0.4692)
+HATFIELD = (51.7636, -0.2259)
+
+
+def _rows(config_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+async def _start(sam: Resident) -> None:
+    reply = await sam.say("/report")
+    assert "is anyone in danger" in reply["text"]
+
+
+async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A fly-tipping report with every detail is stored, urgent, and listed for its reporter."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _start(sam)
+        reply = await sam.tap("No, nobody is in danger")
+        assert reply["text"] == "What would you like to report?"
+        reply = await sam.tap("Fly tipping", until="What has been dumped?")
+        edited = await sam.toggle("Furniture or a mattress")
+        assert "Chosen so far: 1" in edited["text"]
+        assert "✓ Furniture or a mattress" in await sam.last_buttons()
+        await sam.toggle("Asbestos, chemicals, needles or drums")
+        await sam.tap("Done", until="Do not touch it")
+        await sam.client.wait_for_message(
+            sam.id, predicate=lambda m: "Roughly how much" in (m.get("text") or "")
+        )
+        await sam.tap("A small van load", until="Where is it?")
+        await sam.tap("Road, pavement or verge", until="Did you see it being dumped?")
+        await sam.tap("Yes", until="Did you see their vehicle?")
+        await sam.say("AB12 CDE white Transit", until="willing to be a witness")
+        reply = await sam.tap("Not sure", until="Where is it?")
+        assert "Share my location" in str((await client.messages(sam.id))[-1])
+        reply = await sam.pin(*ST_ALBANS, until="When did it happen")
+        await sam.tap("Yesterday", until="Describe what you saw")
+        await sam.say("A sofa & <b>drums</b> leaking by the bins", until="Photos help")
+        await sam.photo(until="Photo 1 added")
+        await sam.tap("Done with photos", until="Shall we keep you updated?")
+        reply = await sam.tap("Keep me updated here", until="Please check your report")
+        assert "A sofa &amp; &lt;b&gt;drums&lt;/b&gt;" not in reply["text"]  # shown as typed
+        assert "A sofa & <b>drums</b> leaking by the bins" in reply["text"]
+        assert "Photos: 1" in reply["text"]
+        reply = await sam.tap("Submit report", until="Your reference")
+        listing = await sam.say("/myreports", until="Your reports")
+    ref = reply["text"].split("Your reference: ")[1].split(" ")[0]
+    assert ref in listing["text"]
+    rows = _rows(
+        config_path,
+        "SELECT ref, category, priority, reporter_chat_id, anonymous, description, occurred_at,"
+        " (SELECT COUNT(*) FROM report_photos WHERE report_id = reports.id), answers FROM reports",
+    )
+    assert len(rows) == 1
+    stored_ref, category, priority, chat, anonymous, description, occurred, photos, answers = rows[
+        0
+    ]
+    assert (stored_ref, category, priority, chat, anonymous) == (
+        ref,
+        "fly-tipping",
+        "urgent",
+        resident,
+        0,
+    )
+    assert description == "A sofa & <b>drums</b> leaking by the bins"
+    assert occurred is not None
+    assert photos == 1
+    assert json.loads(str(answers)) == {
+        "waste": ["furniture", "hazardous"],
+        "amount": "small-van",
+        "land": "road",
+        "seen": "yes",
+        "vehicle": "AB12 CDE white Transit",
+        "witness": "not-sure",
+    }
+
+
+async def _to_location(sam: Resident, category: str, answers: list[str]) -> None:
+    """From /report to the location question, tapping single-choice answers in order."""
+    await _start(sam)
+    await sam.tap("No, nobody is in danger")
+    await sam.tap(category)
+    for answer in answers:
+        if answer.startswith("+"):
+            await sam.toggle(answer[1:])
+        else:
+            await sam.tap(answer)
+    await sam.client.wait_for_message(
+        sam.id,
+        predicate=lambda m: (
+            "Where is it?" in (m.get("text") or "") and "Share" in (m.get("text") or "")
+        ),
+    )
+
+
+async def _finish(sam: Resident, contact: str = "Keep me updated here") -> str:
+    """From the when question to the submitted reference."""
+    await sam.tap("Now or just now", until="Describe what you saw")
+    await sam.tap("Skip", until="Photos help")
+    await sam.tap("No photos", until="Shall we keep you updated?")
+    await sam.tap(contact, until="Please check your report")
+    done = await sam.tap("Submit report", until="Your reference")
+    return str(done["text"].split("Your reference: ")[1].split(" ")[0])
+
+
+def _db_bytes(config_path: Path) -> bytes:
+    folder = config_path.parent
+    return b"".join(
+        path.read_bytes() for path in folder.glob("safetybot.sqlite3*") if path.is_file()
+    )
+
+
+async def test_anonymous_graffiti_from_a_poster_link_keeps_no_telegram_id(
+    client: EmulatorClient, config_path: Path
+) -> None:
+    """A deep link starts a graffiti report; a typed place is confirmed on a map; an anonymous
+    report leaves the reporter's Telegram id nowhere in the database file or its WAL."""
+    user = await client.create_user("Robin", user_id=777123456789)
+    sam = Resident(client, user)
+    async with running_bot(load(config_path)):
+        await sam.say("/start report_graffiti", until="is anyone in danger")
+        await sam.tap("No, nobody is in danger", until="Is it offensive?")
+        await sam.tap("Yes, racist", until="What is it on?")
+        await sam.tap("Bus shelter or street furniture", until="how big")
+        await sam.tap("Up to the size of a door", until="Where is it?")
+        venue = await sam.say("Harpenden")
+        assert "venue" in venue or venue.get("location"), venue
+        await sam.client.wait_for_message(
+            sam.id, predicate=lambda m: "Is that the right place?" in (m.get("text") or "")
+        )
+        accepted = await sam.tap("Yes, that's right", until="Location:")
+        assert "Harpenden" in accepted["text"]
+        ref = await _finish(sam, contact="Report anonymously")
+        status = await sam.say(f"/status {ref.lower()}", until=ref)
+        listing = await sam.say("/myreports")
+    assert "received" in status["text"]
+    assert "no reports with updates" in listing["text"]
+    rows = _rows(config_path, "SELECT category, priority, anonymous, reporter_chat_id FROM reports")
+    assert rows == [("graffiti", "urgent", 1, None)]
+    raw = _db_bytes(config_path)
+    assert raw, "the database files exist"
+    for encoding in (
+        b"777123456789",
+        (777123456789).to_bytes(8, "big"),
+        (777123456789).to_bytes(6, "big"),
+    ):
+        assert encoding not in raw
+
+
+async def test_hate_incident_just_outside_is_accepted_and_marked_outside(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """Police matters are county-wide: a hate incident in Hatfield is taken, marked outside."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _start(sam)
+        await sam.tap("No, nobody is in danger")
+        intro = await sam.tap("Hate incident", until="need proof")
+        assert "anyone else" in intro["text"]
+        await sam.toggle("Verbal abuse or threats")
+        await sam.tap("Done", until="Why do you think it was hate?")
+        await sam.toggle("Religion or belief")
+        await sam.toggle("Disability")
+        await sam.tap("Done", until="Who is reporting?")
+        await sam.tap("I am the victim", until="still happening")
+        await sam.tap("No", until="Where is it?")
+        accepted = await sam.pin(*HATFIELD, until="Location:")
+        assert "outside our area" in accepted["text"]
+        await sam.tap("Now or just now", until="Describe")
+        await sam.say("Shouted at outside the station", until="Photos help")
+        await sam.tap("No photos", until="keep you updated")
+        await sam.tap("Keep me updated here", until="phone number")
+        await sam.say("No, thanks", until="Please check your report")
+        done = await sam.tap("Submit report", until="Your reference")
+    assert "report-it.org.uk" in done["text"]
+    rows = _rows(config_path, "SELECT category, outside_district, priority, answers FROM reports")
+    category, outside, priority, answers = rows[0]
+    assert (category, outside, priority) == ("hate-incident", 1, "high")
+    assert json.loads(str(answers))["motivation"] == ["religion", "disability"]
+
+
+async def test_council_matter_outside_is_refused_naming_the_council(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """Anti-social behaviour in Hemel Hempstead is not taken: Dacorum is named, nothing stored,
+    and a pin inside the district then carries on."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _to_location(sam, "Anti-social behaviour", ["+Noise", "Done", "It happened once"])
+        refused = await sam.pin(*HEMEL)
+        assert "Dacorum" in refused["text"]
+        assert "outside our area" in refused["text"]
+        again = await sam.pin(*HARPENDEN, until="When did it happen")
+        del again
+        ref = await _finish(sam)
+    rows = _rows(config_path, "SELECT ref, outside_district FROM reports")
+    assert rows == [(ref, 0)]
