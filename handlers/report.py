@@ -142,7 +142,7 @@ async def timed_out(update: object, context: BotContext) -> None:
         minutes = context.services.config.reporting.timeout_minutes
         await context.bot.send_message(
             update.effective_chat.id,
-            texts.TIMED_OUT.format(minutes=minutes),
+            texts.timed_out(minutes),
             reply_markup=ReplyKeyboardRemove(),
         )
 

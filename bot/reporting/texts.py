@@ -254,10 +254,18 @@ def submitted(
 
 
 CANCELLED = "Report cancelled; nothing was sent or kept. Send /report to start again."
-TIMED_OUT = (
-    "Your report was put aside after {minutes:g} minutes without an answer, and nothing was "
-    "sent. Send /report to start again."
-)
+
+
+def timed_out(minutes: float) -> str:
+    """A report in progress was put aside after a silence."""
+    seconds = round(minutes * 60)
+    silence = f"{minutes:g} minutes" if minutes >= 1 else f"{seconds} second" + "s" * (seconds != 1)
+    return (
+        f"Your report was put aside after {silence} without an answer, and nothing was sent. "
+        "Send /report to start again."
+    )
+
+
 IN_PROGRESS = "You have a report in progress. Carry on with it, or start again?"
 IN_PROGRESS_COMMAND = (
     "You are in the middle of a report. Answer the question above, or send /cancel to stop."

@@ -41,3 +41,9 @@ def config_path(tmp_path: Path, server: EmulatorServer) -> Path:
 async def resident(client: EmulatorClient) -> int:
     """A resident who has not yet spoken to the bot."""
     return await client.create_user("Sam", username="sam_resident")
+
+
+@pytest.fixture
+def server_url_folder(server: EmulatorServer, tmp_path: Path) -> tuple[str, Path]:
+    """The emulator's address and a folder for a test's own config."""
+    return server.url, tmp_path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 
 from bot.emulator import EmulatorClient
 
-from .harness import REPO, TOKEN, load, running_bot
+from .harness import REPO, TOKEN, load, running_bot, start_bot_process
 from .survey_bot import QUESTIONS, survey
 
 
@@ -79,3 +80,30 @@ async def test_answers_sent_in_a_rush_are_taken_in_order(
             resident, after=sent.seq, predicate=lambda m: m["text"].startswith("Thank you")
         )
     assert done["text"] == "Thank you: Holywell Hill, St Albans"
+
+
+async def test_report_resumes_after_sigkill_with_its_answers(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """The real bot, killed while asking where, resumes the report at that question with the
+    answers already given, and the report is stored whole."""
+    from .resident import Resident
+    from .test_report import ST_ALBANS, _finish, _to_location
+
+    sam = Resident(client, resident)
+    first = start_bot_process(config_path)
+    await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+    output = _kill(first)
+    second = start_bot_process(config_path)
+    try:
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        ref = await _finish(sam)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        output += (await asyncio.to_thread(second.communicate, timeout=30))[0]
+    assert second.returncode == 0, output
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        row = db.execute("SELECT ref, answers FROM reports").fetchone()
+    assert row[0] == ref
+    assert '"size":"small"' in row[1]
+    assert TOKEN not in output
