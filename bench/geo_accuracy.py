@@ -60,17 +60,14 @@ def report(label: str, locator: Locator, folder: Path, count: int, seed: int) ->
     refused = sum(p.verdict == "outside" for p in inside)
     print(f"== {label}: {count} points, seed {seed}; {len(inside)} inside, {len(outside)} outside")
     print(f"inside points wrongly refused:     {refused}")
-    print(
-        f"inside accepted as edge:           {pct(sum(p.verdict == 'edge' for p in inside), len(inside))}"
-    )
+    edge_in = sum(p.verdict == "edge" for p in inside)
+    print(f"inside accepted as edge:           {pct(edge_in, len(inside))}")
     right = sum(p.verdict == "outside" and p.council == c for p, c in outside)
     print(f"outside recognised, right council: {pct(right, len(outside))}")
-    print(
-        f"outside answered edge:             {pct(sum(p.verdict == 'edge' for p, _ in outside), len(outside))}"
-    )
-    print(
-        f"outside answered inside:           {pct(sum(p.verdict == 'inside' for p, _ in outside), len(outside))}"
-    )
+    edge_out = sum(p.verdict == "edge" for p, _ in outside)
+    inside_out = sum(p.verdict == "inside" for p, _ in outside)
+    print(f"outside answered edge:             {pct(edge_out, len(outside))}")
+    print(f"outside answered inside:           {pct(inside_out, len(outside))}")
     wrong = sum(p.verdict == "outside" and p.council != c for p, c in outside)
     print(f"outside with wrong council:        {pct(wrong, len(outside))}")
     print(f"locate() time per point:           {elapsed / count * 1e6:.1f} µs")

@@ -66,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL at INFO, and a Bot API URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The job queue's scheduler logs every job added and removed: one per conversation step.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         loaded = load_config(args.config)
     except ConfigError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -74,7 +75,7 @@ async def status(update: Update, context: BotContext) -> None:
             report.created_at,
             zone,
         )
-        + (f"\nWhere: {report.location_text}" if report.location_text else ""),
+        + (f"\nWhere: {escape(report.location_text)}" if report.location_text else ""),
         parse_mode=ParseMode.HTML,
     )
 

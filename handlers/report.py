@@ -182,7 +182,7 @@ async def category_chosen(update: Update, context: BotContext) -> str | None:
     if draft.category != category.id:
         draft.category, draft.answers = category.id, {}
     if category.intro:
-        await send(update, context, category.intro)
+        await send(update, context, texts.said(category.intro))
     return await _then(update, context, CATEGORY)
 
 
@@ -215,7 +215,7 @@ async def option_chosen(update: Update, context: BotContext) -> str | None:
     draft.answers[question.id] = option.id
     questions.prune(category_of(context, draft), draft.answers)
     if option.warning:
-        await send(update, context, f"<b>{option.warning}</b>")
+        await send(update, context, texts.warning(option.warning))
     return await _then(update, context, f"{QUESTION}:{question.id}")
 
 
@@ -261,7 +261,7 @@ async def options_done(update: Update, context: BotContext) -> str | None:
     await _ack(update)
     for option in questions.chosen_options(question, chosen):
         if option.warning:
-            await send(update, context, f"<b>{option.warning}</b>")
+            await send(update, context, texts.warning(option.warning))
     questions.prune(category_of(context, draft), draft.answers)
     return await _then(update, context, f"{QUESTION}:{question.id}")
 

@@ -35,8 +35,8 @@ class Rules:
     edge of each place's radius.
     """
 
-    outside_ratio: float = 2.0
-    outside_margin_m: float = 600.0
+    outside_ratio: float = 0.3
+    outside_margin_m: float = 3800.0
     inside_ratio: float = 1.0
     inside_margin_m: float = 800.0
     radius_m: Mapping[str, float] = field(

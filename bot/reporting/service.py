@@ -128,7 +128,6 @@ class ReportService:
                 detail={"anonymous": bool(draft.anonymous)},
             )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
-        logger.info("Report %s stored (%s, %s)", report.ref, category.id, report.priority)
         return report
 
     async def add_to(

@@ -50,6 +50,16 @@ CONTINUE = "Carry on with it"
 START_AGAIN = "Start again"
 
 
+def said(text: str) -> str:
+    """Text from the configuration, as a message."""
+    return escape(text)
+
+
+def warning(text: str) -> str:
+    """A warning from the configuration, in bold."""
+    return f"<b>{escape(text)}</b>"
+
+
 def question_prompt(question: Question, chosen: Sequence[str] = ()) -> str:
     """A category question, with its help and how to answer."""
     lines = [f"<b>{escape(question.text)}</b>"]
@@ -72,8 +82,9 @@ def location_prompt(config: Config) -> str:
     return (
         "<b>Where is it?</b>\n"
         f"Tap <b>{SHARE_LOCATION}</b> if you are there now, or send a pin (paperclip, "
-        "then Location), or type a street, postcode or place, for example "
-        "<i>Holywell Hill</i> or <i>AL1 3JE</i>. If you don't know exactly, tap "
+        "then Location), or type a street and town, a postcode or a place, for example "
+        "<i>Holywell Hill, St Albans</i>, <i>AL1 3JE</i> or <i>London Colney</i>. If you don't "
+        "know exactly, tap "
         f"<b>{NOT_SURE}</b>.\n"
         f"We deal with {escape(config.partnership.area_name)}."
     )

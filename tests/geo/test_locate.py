@@ -1,0 +1,179 @@
+"""The locator, with the shipped gazetteer alone and with the reference boundary files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import shapely
+
+from bot.config import Geography
+from bot.geo import GeoDataError, Locator
+from tests.geo.reference import DISTRICT_FILE, POINTS_FILE, WARDS_FILE, truth
+
+DISTRICT = "St Albans City and District Council"
+COUNT = 10_000
+
+
+def test_shipped_approximation_never_refuses_an_inside_point(
+    shipped_locator: Locator, reference_dir: Path
+) -> None:
+    """No random point inside the real district is answered "outside" by the approximation."""
+    facts = truth(reference_dir, shipped_locator.gazetteer, COUNT)
+    refused = [
+        (lat, lon)
+        for lat, lon, inside in zip(facts.latitude, facts.longitude, facts.inside, strict=True)
+        if inside and shipped_locator.locate(float(lat), float(lon)).verdict == "outside"
+    ]
+    assert refused == []
+
+
+def test_shipped_approximation_recognises_some_outside_points(
+    shipped_locator: Locator, reference_dir: Path
+) -> None:
+    """Outside points the approximation calls outside mostly name the right council.
+
+    The 80 % goal is not reached by the shipped data (see bench/geo_accuracy.py); this holds the
+    share of right answers among those it does call outside.
+    """
+    facts = truth(reference_dir, shipped_locator.gazetteer, COUNT)
+    answered = [
+        (shipped_locator.locate(float(lat), float(lon)), council)
+        for lat, lon, inside, council in zip(
+            facts.latitude, facts.longitude, facts.inside, facts.council, strict=True
+        )
+        if not inside
+    ]
+    called_out = [(got.council, want) for got, want in answered if got.verdict == "outside"]
+    assert len(called_out) >= 0.05 * len(answered)
+    assert sum(got == want for got, want in called_out) >= 0.85 * len(called_out)
+
+
+def test_boundary_files_decide_every_point(exact_locator: Locator, reference_dir: Path) -> None:
+    """With boundary files every in-or-out decision is right and the ward the containing one."""
+    facts = truth(reference_dir, exact_locator.gazetteer, COUNT)
+    wards = json.loads((reference_dir / WARDS_FILE).read_text(encoding="utf-8"))["features"]
+    ward_shapes = [
+        (w["properties"]["WD13NM"], shapely.geometry.shape(w["geometry"])) for w in wards
+    ]
+    wrong = []
+    for lat, lon, inside, council in zip(
+        facts.latitude, facts.longitude, facts.inside, facts.council, strict=True
+    ):
+        placement = exact_locator.locate(float(lat), float(lon))
+        point = shapely.Point(lon, lat)
+        containing = [name for name, shape in ward_shapes if shape.intersects(point)]
+        if inside:
+            nearest = min(ward_shapes, key=lambda w: w[1].distance(point))[0]
+            ok = placement.verdict == "inside" and placement.ward in (containing or [nearest])
+        else:
+            ok = placement.verdict == "outside" and (
+                council is None or placement.council == council
+            )
+        if not ok:
+            wrong.append((float(lat), float(lon), placement))
+    assert wrong == []
+
+
+def test_named_places_land_where_the_reference_says(
+    exact_locator: Locator, shipped_locator: Locator, reference_dir: Path
+) -> None:
+    """Every named place of test_points.json lands as that file says; none inside is refused."""
+    points = json.loads((reference_dir / POINTS_FILE).read_text(encoding="utf-8"))
+    for point in points:
+        exact = exact_locator.locate(point["lat"], point["lon"])
+        approximate = shipped_locator.locate(point["lat"], point["lon"])
+        assert (exact.verdict == "inside") == point["inside_lad21"], point["name"]
+        if point["inside_lad21"]:
+            assert exact.ward == point["ward_wd13"], point["name"]
+            assert approximate.verdict != "outside", point["name"]
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "verdict", "council"),
+    [
+        (51.7526, -0.3392, "inside", DISTRICT),
+        (51.8175, -0.3524, "inside", DISTRICT),
+        (51.8787, -0.4200, "outside", "Luton Borough Council"),
+        (51.6565, -0.3903, "outside", "Watford Borough Council"),
+        (51.8010, -0.2060, "outside", "Welwyn Hatfield Borough Council"),
+    ],
+)
+def test_clear_cases_without_boundary_files(
+    shipped_locator: Locator, lat: float, lon: float, verdict: str, council: str
+) -> None:
+    """Town centres far from the edge are placed confidently by the approximation."""
+    placement = shipped_locator.locate(lat, lon)
+    assert (placement.verdict, placement.council, placement.exact) == (verdict, council, False)
+
+
+def test_placement_names_area_and_nearest_place(shipped_locator: Locator) -> None:
+    """A pin by Park Street station names its area and the nearest place."""
+    placement = shipped_locator.locate(51.7254, -0.3401)
+    assert placement.nearest_place == "Park Street station"
+    assert placement.area == "Park Street, How Wood, Bricket Wood & Chiswell Green"
+    assert placement.ward is None
+
+
+def test_areas_list_the_district_towns(shipped_locator: Locator) -> None:
+    """The picker offers the district's towns, each with a point inside the district."""
+    areas = {a.name: a for a in shipped_locator.areas()}
+    assert {"St Albans", "Harpenden", "London Colney", "Redbourn", "Wheathampstead"} <= set(areas)
+    for area in areas.values():
+        assert shipped_locator.locate(area.latitude, area.longitude).verdict != "outside"
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "plausible"),
+    [
+        (0.0, 0.0, False),
+        (50.5, -1.0, False),
+        (51.5074, -0.1278, True),
+        (51.75, -0.33, True),
+        (55.95, -3.19, False),
+        (float("nan"), 0.0, False),
+        (95.0, 0.0, False),
+    ],
+)
+def test_is_plausible(shipped_locator: Locator, lat: float, lon: float, plausible: bool) -> None:
+    """Pins at 0,0, at sea or far from the district are implausible; London is near enough."""
+    assert shipped_locator.is_plausible(lat, lon) is plausible
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (None, "does not exist"),
+        ("{not json", "not valid JSON"),
+        ('{"type": "FeatureCollection", "features": []}', "has no features"),
+        (
+            '{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", '
+            '"coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}}',
+            "no 'WD13NM' property",
+        ),
+        ('{"type": "Point", "coordinates": [0, 0]}', "expected a FeatureCollection"),
+    ],
+)
+def test_bad_boundary_files_name_the_file_and_problem(
+    geography: Geography, tmp_path: Path, content: str | None, problem: str
+) -> None:
+    """A broken wards file is refused with a clear message naming it."""
+    path = tmp_path / "wards.geojson"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(GeoDataError, match=problem) as caught:
+        Locator.from_config(geography.model_copy(update={"wards_boundary": path}))
+    assert str(path) in str(caught.value)
+
+
+def test_bare_geometry_district_file_is_accepted(geography: Geography, tmp_path: Path) -> None:
+    """A district file holding a bare polygon decides in or out exactly."""
+    path = tmp_path / DISTRICT_FILE
+    square = [[-0.40, 51.70], [-0.30, 51.70], [-0.30, 51.80], [-0.40, 51.80], [-0.40, 51.70]]
+    path.write_text(json.dumps({"type": "Polygon", "coordinates": [square]}), encoding="utf-8")
+    locator = Locator.from_config(geography.model_copy(update={"district_boundary": path}))
+    assert [locator.locate(51.75, -0.35).verdict, locator.locate(51.75, -0.25).verdict] == [
+        "inside",
+        "outside",
+    ]
