@@ -33,6 +33,7 @@ def write_config(
     webhook_port: int | None = None,
     geocoder_url: str | None = None,
     reporting: dict[str, int | float] | None = None,
+    boundaries: Path | None = None,
 ) -> Path:
     """Write the St Albans default pointed at the emulator (polling, or a webhook on a port),
     with geocoding off or at a local fake server, and extra [reporting] settings."""
@@ -47,6 +48,13 @@ def write_config(
             'domain = "nominatim.openstreetmap.org"', f'domain = "{domain}"'
         )
         text = text.replace("min_delay_seconds = 1", "min_delay_seconds = 0")
+    if boundaries is not None:
+        for name in ("st_albans_district", "st_albans_wards", "neighbouring_districts"):
+            text = re.sub(
+                rf'(?m)^# (\w+ = )"geo/{name}.geojson".*$',
+                rf'\1"{boundaries}/{name}.geojson"',
+                text,
+            )
     for key, value in (reporting or {}).items():
         text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
         assert count == 1, key

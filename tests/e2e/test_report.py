@@ -6,9 +6,12 @@ import json
 import sqlite3
 from pathlib import Path
 
-from bot.emulator import EmulatorClient
+import pytest
 
-from .harness import load, running_bot
+from bot.emulator import EmulatorClient
+from tests.geo.reference import DISTRICT_FILE, geo_dir
+
+from .harness import load, running_bot, write_config
 from .resident import Resident
 
 # Inside the district: St Peter's Street, St Albans; Harpenden High Street.
@@ -167,10 +170,11 @@ async def test_anonymous_graffiti_from_a_poster_link_keeps_no_telegram_id(
         assert encoding not in raw
 
 
-async def test_hate_incident_just_outside_is_accepted_and_marked_outside(
+async def test_hate_incident_outside_is_accepted_and_marked_outside(
     client: EmulatorClient, config_path: Path, resident: int
 ) -> None:
-    """Police matters are county-wide: a hate incident in Hatfield is taken, marked outside."""
+    """Police matters are county-wide: a hate incident in Hemel Hempstead is taken, marked
+    outside."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
         await _start(sam)
@@ -184,7 +188,7 @@ async def test_hate_incident_just_outside_is_accepted_and_marked_outside(
         await sam.tap("Done", until="Who is reporting?")
         await sam.tap("I am the victim", until="still happening")
         await sam.tap("No", until="Where is it?")
-        accepted = await sam.pin(*HATFIELD, until="Location:")
+        accepted = await sam.pin(*HEMEL, until="Location:")
         assert "outside our area" in accepted["text"]
         await sam.tap("Now or just now", until="Describe")
         await sam.say("Shouted at outside the station", until="Photos help")
@@ -215,3 +219,24 @@ async def test_council_matter_outside_is_refused_naming_the_council(
         ref = await _finish(sam)
     rows = _rows(config_path, "SELECT ref, outside_district FROM reports")
     assert rows == [(ref, 0)]
+
+
+async def test_boundary_files_decide_exactly_and_name_the_ward(
+    client: EmulatorClient, server_url_folder: tuple[str, Path], resident: int
+) -> None:
+    """With the ONS boundary files configured, Hatfield is refused as Welwyn Hatfield's and a
+    pin in St Albans gets its ward."""
+    reference = geo_dir()
+    if not (reference / DISTRICT_FILE).is_file():
+        pytest.skip(f"reference geography not found in {reference} (set SAFETYBOT_GEO_DIR)")
+    url, folder = server_url_folder
+    config = load(write_config(folder, url, boundaries=reference))
+    sam = Resident(client, resident)
+    async with running_bot(config):
+        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        refused = await sam.pin(*HATFIELD)
+        accepted = await sam.pin(*ST_ALBANS, until="Location:")
+        ref = await _finish(sam)
+    assert "Welwyn Hatfield" in refused["text"]
+    assert "St Peters" in accepted["text"]
+    assert _rows(folder / "config.toml", "SELECT ref, ward FROM reports") == [(ref, "St Peters")]
