@@ -28,6 +28,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import texts as general_texts
 from bot.app import BotContext
+from bot.config import Option, Question
 from bot.reporting import questions, texts
 from bot.reporting.draft import Draft, Location
 from bot.reporting.service import utc_now
@@ -186,7 +187,7 @@ async def category_chosen(update: Update, context: BotContext) -> str | None:
     return await _then(update, context, CATEGORY)
 
 
-def _current_question(update: Update, context: BotContext) -> tuple[Any, list[str]] | None:
+def _current_question(update: Update, context: BotContext) -> tuple[Question, list[str]] | None:
     """The question a button belongs to, if it is the one being asked now."""
     draft = draft_of(context)
     arguments = kb.args(update.callback_query.data if update.callback_query else None)
@@ -199,18 +200,25 @@ def _current_question(update: Update, context: BotContext) -> tuple[Any, list[st
     return category.questions[index], arguments[1:]
 
 
-async def option_chosen(update: Update, context: BotContext) -> str | None:
-    """Stores a single-choice answer (with its warning, if any); asks what comes next."""
+def _pressed_option(update: Update, context: BotContext) -> tuple[Question, Option] | None:
+    """The question and option a button names, if that question is the one asked now."""
     found = _current_question(update, context)
     if found is None or not found[1] or not found[1][0].isdigit():
-        await stale(update, context)
         return None
     question, (o_index, *_) = found
     if int(o_index) >= len(question.options):
+        return None
+    return question, question.options[int(o_index)]
+
+
+async def option_chosen(update: Update, context: BotContext) -> str | None:
+    """Stores a single-choice answer (with its warning, if any); asks what comes next."""
+    pressed = _pressed_option(update, context)
+    if pressed is None:
         await stale(update, context)
         return None
     await _ack(update)
-    option = question.options[int(o_index)]
+    question, option = pressed
     draft = draft_of(context)
     draft.answers[question.id] = option.id
     questions.prune(category_of(context, draft), draft.answers)
@@ -221,20 +229,16 @@ async def option_chosen(update: Update, context: BotContext) -> str | None:
 
 async def option_toggled(update: Update, context: BotContext) -> str | None:
     """Ticks or unticks an option of a several-choice question; shows the ticks."""
-    found = _current_question(update, context)
-    if found is None or not found[1] or not found[1][0].isdigit():
-        await stale(update, context)
-        return None
-    question, (o_index, *_) = found
-    if int(o_index) >= len(question.options):
+    pressed = _pressed_option(update, context)
+    if pressed is None:
         await stale(update, context)
         return None
     await _ack(update)
+    question, option = pressed
     draft = draft_of(context)
     current = draft.answers.get(question.id)
     chosen = list(current) if isinstance(current, list) else []
-    option = question.options[int(o_index)].id
-    chosen = [c for c in chosen if c != option] if option in chosen else [*chosen, option]
+    chosen = [c for c in chosen if c != option.id] if option.id in chosen else [*chosen, option.id]
     draft.answers[question.id] = chosen
     query = update.callback_query
     assert query is not None
