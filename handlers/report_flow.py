@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
+from telegram.ext import ConversationHandler
 
 from bot.app import BotContext
 from bot.config import Category
@@ -45,6 +46,7 @@ WHEN, WHEN_DATE, DESCRIPTION, PHOTOS, CONTACT, PHONE = (
     "phone",
 )
 REVIEW, DUPLICATES, RESUME = "review", "duplicates", "resume"
+END = ConversationHandler.END
 # Steps that Back does not return to: confirmations and follow-ups of another step.
 _TRANSIENT = {PLACE, WHEN_DATE, DUPLICATES, RESUME, AREA}
 
@@ -258,3 +260,60 @@ ASK: dict[str, Callable[[Update, BotContext, Draft], Awaitable[None]]] = {
     DUPLICATES: ask_duplicates,
     RESUME: ask_resume,
 }
+
+
+async def ack(update: Update, text: str | None = None) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text)
+
+
+async def then(update: Update, context: BotContext, done: str) -> str:
+    draft = draft_of(context)
+    return await go(update, context, next_step(context, draft, done))
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    """Drops the draft and ends the conversation."""
+    await ack(update)
+    assert context.user_data is not None
+    context.user_data.pop(DRAFT, None)
+    await send(update, context, texts.CANCELLED, ReplyKeyboardRemove())
+    return END
+
+
+async def back(update: Update, context: BotContext) -> str:
+    """Returns to the previous step (or asks the first one again)."""
+    await ack(update)
+    draft = draft_of(context)
+    previous = draft.back() or draft.step or EMERGENCY
+    return await go(update, context, previous, remember=False)
+
+
+_EXPECTS = {
+    LOCATION: texts.expected_location,
+    WHEN_DATE: texts.expected_text,
+    DESCRIPTION: texts.expected_text,
+    PHOTOS: texts.expected_photo,
+}
+
+
+async def unexpected(update: Update, context: BotContext) -> None:
+    """Something the current step cannot use: say what it needs and ask again."""
+    draft = draft_of(context)
+    state = (draft.step or EMERGENCY).partition(":")[0]
+    explain = _EXPECTS.get(state, texts.expected_buttons)
+    if state == QUESTION and draft.category is not None:
+        question = questions.question(category_of(context, draft), draft.question)
+        if question is not None and question.kind == "text":
+            explain = texts.expected_text
+    message = "Please tap a button: share your number, or No, thanks." if state == PHONE else None
+    await send(update, context, message or explain())
+    await ASK[state](update, context, draft)
+
+
+async def stale(update: Update, context: BotContext) -> None:
+    """A button from an earlier question: say so and ask the current one again."""
+    await ack(update, texts.stale_button())
+    draft = draft_of(context)
+    state = (draft.step or EMERGENCY).partition(":")[0]
+    await ASK[state](update, context, draft)

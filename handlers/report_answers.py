@@ -1,0 +1,328 @@
+"""The report steps that take answers: danger, category, the category questions, when, the
+description, photos, contact and phone."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import ReplyKeyboardRemove, Update
+
+from bot.app import BotContext
+from bot.config import Option, Question
+from bot.reporting import questions, texts
+from bot.reporting.service import utc_now
+from bot.reporting.when import DateProblem, parse_date, quick
+from handlers import report_keyboards as kb
+from handlers.common import checkpoint
+from handlers.report_flow import (
+    CATEGORY,
+    CONTACT,
+    CONVERSATION,
+    DESCRIPTION,
+    DRAFT,
+    EMERGENCY,
+    END,
+    PHONE,
+    PHOTOS,
+    QUESTION,
+    WHEN,
+    WHEN_DATE,
+    ack,
+    category_of,
+    draft_of,
+    go,
+    send,
+    stale,
+    then,
+    unexpected,
+    zone_of,
+)
+
+logger = logging.getLogger(__name__)
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
+
+
+async def emergency_answer(update: Update, context: BotContext) -> str | int:
+    """Stores nothing; danger ends with 999 advice, otherwise asks the category."""
+    await ack(update)
+    if kb.args(update.callback_query.data if update.callback_query else None) == ["yes"]:
+        assert context.user_data is not None
+        context.user_data.pop(DRAFT, None)
+        await send(update, context, texts.EMERGENCY_ADVICE)
+        return END
+    return await then(update, context, EMERGENCY)
+
+
+async def category_chosen(update: Update, context: BotContext) -> str | None:
+    """Stores the category (a new one clears earlier answers); asks its first question."""
+    await ack(update)
+    config = context.services.config
+    (index,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
+    if not index.isdigit() or int(index) >= len(config.categories):
+        await stale(update, context)
+        return None
+    category = config.categories[int(index)]
+    draft = draft_of(context)
+    if draft.category != category.id:
+        draft.category, draft.answers = category.id, {}
+    if category.intro:
+        await send(update, context, texts.said(category.intro))
+    return await then(update, context, CATEGORY)
+
+
+def _current_question(update: Update, context: BotContext) -> tuple[Question, list[str]] | None:
+    """The question a button belongs to, if it is the one being asked now."""
+    draft = draft_of(context)
+    arguments = kb.args(update.callback_query.data if update.callback_query else None)
+    if not arguments or not arguments[0].isdigit() or draft.category is None:
+        return None
+    category = category_of(context, draft)
+    index = int(arguments[0])
+    if index >= len(category.questions) or category.questions[index].id != draft.question:
+        return None
+    return category.questions[index], arguments[1:]
+
+
+def _pressed_option(update: Update, context: BotContext) -> tuple[Question, Option] | None:
+    """The question and option a button names, if that question is the one asked now."""
+    found = _current_question(update, context)
+    if found is None or not found[1] or not found[1][0].isdigit():
+        return None
+    question, (o_index, *_) = found
+    if int(o_index) >= len(question.options):
+        return None
+    return question, question.options[int(o_index)]
+
+
+async def option_chosen(update: Update, context: BotContext) -> str | None:
+    """Stores a single-choice answer (with its warning, if any); asks what comes next."""
+    pressed = _pressed_option(update, context)
+    if pressed is None:
+        await stale(update, context)
+        return None
+    await ack(update)
+    question, option = pressed
+    draft = draft_of(context)
+    draft.answers[question.id] = option.id
+    questions.prune(category_of(context, draft), draft.answers)
+    if option.warning:
+        await send(update, context, texts.warning(option.warning))
+    return await then(update, context, f"{QUESTION}:{question.id}")
+
+
+async def option_toggled(update: Update, context: BotContext) -> str | None:
+    """Ticks or unticks an option of a several-choice question; shows the ticks."""
+    pressed = _pressed_option(update, context)
+    if pressed is None:
+        await stale(update, context)
+        return None
+    await ack(update)
+    question, option = pressed
+    draft = draft_of(context)
+    current = draft.answers.get(question.id)
+    chosen = list(current) if isinstance(current, list) else []
+    chosen = [c for c in chosen if c != option.id] if option.id in chosen else [*chosen, option.id]
+    draft.answers[question.id] = chosen
+    query = update.callback_query
+    assert query is not None
+    if query.message is not None:
+        markup = kb.question(category_of(context, draft), question, chosen)
+        await query.edit_message_text(
+            texts.question_prompt(question, chosen), parse_mode="HTML", reply_markup=markup
+        )
+    return None
+
+
+async def options_done(update: Update, context: BotContext) -> str | None:
+    """Closes a several-choice question (at least one ticked); warns where needed."""
+    found = _current_question(update, context)
+    if found is None:
+        await stale(update, context)
+        return None
+    question, _ = found
+    draft = draft_of(context)
+    chosen = draft.answers.get(question.id)
+    if not chosen:
+        await ack(update, "Tick at least one, or tap Skip if there is one.")
+        return None
+    await ack(update)
+    for option in questions.chosen_options(question, chosen):
+        if option.warning:
+            await send(update, context, texts.warning(option.warning))
+    questions.prune(category_of(context, draft), draft.answers)
+    return await then(update, context, f"{QUESTION}:{question.id}")
+
+
+async def question_skipped(update: Update, context: BotContext) -> str | None:
+    """Stores 'skipped' for an optional question; asks what comes next."""
+    found = _current_question(update, context)
+    if found is None or not found[0].optional:
+        await stale(update, context)
+        return None
+    await ack(update)
+    question, _ = found
+    draft = draft_of(context)
+    draft.answers[question.id] = None
+    questions.prune(category_of(context, draft), draft.answers)
+    return await then(update, context, f"{QUESTION}:{question.id}")
+
+
+async def question_typed(update: Update, context: BotContext) -> str | None:
+    """Stores a typed answer to a text question; asks what comes next."""
+    draft = draft_of(context)
+    category = category_of(context, draft)
+    question = questions.question(category, draft.question)
+    message = update.effective_message
+    assert question is not None
+    assert message is not None
+    assert message.text is not None
+    if question.kind != "text":
+        await unexpected(update, context)
+        return None
+    text = message.text.strip()
+    if len(text) > question.max_length:
+        await send(
+            update,
+            context,
+            f"That is {len(text)} characters; please keep it to {question.max_length}.",
+        )
+        return None
+    draft.answers[question.id] = text
+    return await then(update, context, f"{QUESTION}:{question.id}")
+
+
+async def when_chosen(update: Update, context: BotContext) -> str | None:
+    """Stores now / today / yesterday, or asks for a typed date."""
+    await ack(update)
+    (choice,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
+    if choice == "other":
+        return await go(update, context, WHEN_DATE)
+    if choice not in ("now", "today", "yesterday"):
+        await stale(update, context)
+        return None
+    moment = quick(choice, utc_now(), zone_of(context))
+    draft = draft_of(context)
+    draft.occurred_at, draft.occurred_label = moment.at, moment.label
+    return await then(update, context, WHEN)
+
+
+async def date_typed(update: Update, context: BotContext) -> str | None:
+    """Stores a typed date if the calendar and the limits allow it."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    max_age = context.services.config.reporting.max_age_days
+    try:
+        moment = parse_date(message.text, utc_now(), zone_of(context), max_age)
+    except DateProblem as problem:
+        await send(update, context, str(problem))
+        return None
+    draft = draft_of(context)
+    draft.occurred_at, draft.occurred_label = moment.at, moment.label
+    return await then(update, context, WHEN_DATE)
+
+
+async def description_typed(update: Update, context: BotContext) -> str | None:
+    """Stores the description unless it is too long (then explains; nothing is cut)."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    text = message.text.strip()
+    limit = context.services.config.reporting.description_max_chars
+    if len(text) > limit:
+        await send(update, context, texts.description_too_long(len(text), limit))
+        return None
+    draft_of(context).description = text
+    return await then(update, context, DESCRIPTION)
+
+
+async def description_skipped(update: Update, context: BotContext) -> str:
+    """Stores no description; asks for photos."""
+    await ack(update)
+    draft_of(context).description = None
+    return await then(update, context, DESCRIPTION)
+
+
+async def photo_sent(update: Update, context: BotContext) -> str | None:
+    """Adds a photo; moves on when the most allowed have come."""
+    message = update.effective_message
+    assert message is not None
+    assert message.photo
+    draft = draft_of(context)
+    limit = context.services.config.reporting.max_photos
+    if len(draft.photos) >= limit:
+        return await then(update, context, PHOTOS)
+    draft.photos.append(message.photo[-1].file_id)
+    count = len(draft.photos)
+    if count >= limit:
+        await send(update, context, texts.photo_added(count, limit))
+        return await then(update, context, PHOTOS)
+    await checkpoint(update, context, CONVERSATION, PHOTOS)
+    await send(update, context, texts.photo_added(count, limit), kb.photos(count))
+    return None
+
+
+async def photo_as_file(update: Update, context: BotContext) -> None:
+    """Explains that photos must come as photos, not files."""
+    await send(update, context, texts.PHOTO_AS_FILE, kb.photos(len(draft_of(context).photos)))
+
+
+async def photos_done(update: Update, context: BotContext) -> str:
+    """Closes the photos step; asks about contact."""
+    await ack(update)
+    return await then(update, context, PHOTOS)
+
+
+async def contact_chosen(update: Update, context: BotContext) -> str | None:
+    """Stores updates-or-anonymous; asks for a phone number where the category allows it."""
+    await ack(update)
+    (choice,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
+    if choice not in ("updates", "anonymous"):
+        await stale(update, context)
+        return None
+    draft = draft_of(context)
+    draft.anonymous = choice == "anonymous"
+    if draft.anonymous:
+        draft.phone = None
+    return await then(update, context, CONTACT)
+
+
+async def phone_shared(update: Update, context: BotContext) -> str | None:
+    """Stores the resident's own number from the contact button; asks for the review."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None
+    assert message.contact is not None
+    assert user is not None
+    if message.contact.user_id != user.id:
+        await send(
+            update, context, "Please share your own number with the button, or tap No, thanks."
+        )
+        return None
+    draft_of(context).phone = message.contact.phone_number
+    await send(update, context, "Thank you.", ReplyKeyboardRemove())
+    return await then(update, context, PHONE)
+
+
+async def phone_typed(update: Update, context: BotContext) -> str | None:
+    """Takes No, thanks or a typed UK-style number; asks for the review."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    text = message.text.strip()
+    draft = draft_of(context)
+    if text == texts.NO_PHONE:
+        draft.phone = None
+    elif _PHONE.match(text):
+        draft.phone = text
+    else:
+        await send(
+            update,
+            context,
+            "That doesn't look like a phone number. Tap a button, or type the number.",
+        )
+        return None
+    await send(update, context, "Thank you.", ReplyKeyboardRemove())
+    return await then(update, context, PHONE)
