@@ -215,3 +215,28 @@ async def test_daily_limit_and_groups(
     assert ref
     assert "most we take from one person in a day" in limited["text"]
     assert "private chat" in in_group["text"]
+
+
+async def test_configured_texts_with_html_characters_are_sent_as_written(
+    client: EmulatorClient, server_url_folder: tuple[str, Path], resident: int
+) -> None:
+    """An intro and a warning containing &, < and > reach the resident as written, not as a
+    Telegram parse error."""
+    url, folder = server_url_folder
+    path = write_config(folder, url)
+    text = path.read_text()
+    text = text.replace("You do not need proof.", "You do not need proof <or> evidence & names.")
+    path.write_text(text.replace("Call 999 now.", "Call 999 now <b>& stay safe</b>."))
+    sam = Resident(client, resident)
+    async with running_bot(load(path)):
+        await _start(sam)
+        await sam.tap("No, nobody is in danger")
+        intro = await sam.tap("Hate incident", until="need proof")
+        await sam.toggle("Verbal abuse or threats")
+        await sam.tap("Done", until="Why do you think")
+        await sam.toggle("Disability")
+        await sam.tap("Done", until="Who is reporting?")
+        await sam.tap("I saw it happen", until="still happening")
+        warning = await sam.tap("Yes, it is happening now", until="Call 999 now")
+    assert "proof <or> evidence & names." in intro["text"]
+    assert "Call 999 now <b>& stay safe</b>." in warning["text"]
