@@ -26,6 +26,7 @@ from telegram.ext import (
 
 from bot.config import Config
 from bot.geo import Geocoder, Locator
+from bot.http import AiohttpRequest
 from bot.keyring import key_path, load_or_create_key
 from bot.reporting.service import ReportService
 from bot.updates import PerChatUpdateProcessor
@@ -55,7 +56,10 @@ class Services:
     def create(cls, config: Config, db: Database) -> Services:
         """Everything the handlers use, over an open database (geography files are read here)."""
         persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
-        persistence = SqlitePersistence(db, store_data=PersistenceInput(callback_data=False))
+        # Conversations and user_data carry the flows; nothing uses chat_data or bot_data yet,
+        # and not storing them saves a copy and a write per update.
+        stored = PersistenceInput(bot_data=False, chat_data=False, callback_data=False)
+        persistence = SqlitePersistence(db, store_data=stored)
         secret = load_or_create_key(key_path(db.path))
         locator = Locator.from_config(config.geography)
         geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)
@@ -139,8 +143,10 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        .connection_pool_size(CONCURRENT_UPDATES)
-        .get_updates_read_timeout(POLL_TIMEOUT_SECONDS + 5)
+        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES))
+        .get_updates_request(
+            AiohttpRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT_SECONDS + 5)
+        )
         .build()
     )
     assert isinstance(application, SafetyApplication)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import ConversationHandler
 
 from bot.app import BotContext
 
@@ -18,9 +19,11 @@ async def checkpoint(update: Update, context: BotContext, conversation: str, sta
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return
-    persistence = context.services.persistence
-    await persistence.save_conversation_state(conversation, (chat.id, user.id), state)
-    if context.user_data is not None:
-        await persistence.update_user_data(user.id, context.user_data)
-    if context.chat_data is not None:
-        await persistence.update_chat_data(chat.id, context.chat_data)
+    ended = state == ConversationHandler.END
+    await context.services.persistence.checkpoint(
+        conversation,
+        (chat.id, user.id),
+        None if ended else state,
+        user=None if context.user_data is None else (user.id, context.user_data),
+        chat=None if context.chat_data is None else (chat.id, context.chat_data),
+    )

@@ -78,6 +78,7 @@ from handlers.report_flow import (
     back,
     cancel,
     draft_of,
+    finish,
     go,
     send,
     stale,
@@ -128,8 +129,8 @@ async def resume_choice(update: Update, context: BotContext) -> str | int:
 
 async def timed_out(update: object, context: BotContext) -> None:
     """Tells the resident their report was put aside after a silence."""
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
+    if isinstance(update, Update):
+        await finish(update, context)
     if isinstance(update, Update) and update.effective_chat is not None:
         minutes = context.services.config.reporting.timeout_minutes
         await context.bot.send_message(

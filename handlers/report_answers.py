@@ -20,7 +20,6 @@ from handlers.report_flow import (
     CONTACT,
     CONVERSATION,
     DESCRIPTION,
-    DRAFT,
     EMERGENCY,
     END,
     PHONE,
@@ -31,6 +30,7 @@ from handlers.report_flow import (
     ack,
     category_of,
     draft_of,
+    finish,
     go,
     send,
     stale,
@@ -48,8 +48,7 @@ async def emergency_answer(update: Update, context: BotContext) -> str | int:
     """Stores nothing; danger ends with 999 advice, otherwise asks the category."""
     await ack(update)
     if kb.args(update.callback_query.data if update.callback_query else None) == ["yes"]:
-        assert context.user_data is not None
-        context.user_data.pop(DRAFT, None)
+        await finish(update, context)
         await send(update, context, texts.EMERGENCY_ADVICE)
         return END
     return await then(update, context, EMERGENCY)
@@ -125,6 +124,7 @@ async def option_toggled(update: Update, context: BotContext) -> str | None:
     chosen = list(current) if isinstance(current, list) else []
     chosen = [c for c in chosen if c != option.id] if option.id in chosen else [*chosen, option.id]
     draft.answers[question.id] = chosen
+    await checkpoint(update, context, CONVERSATION, QUESTION)
     query = update.callback_query
     assert query is not None
     if query.message is not None:

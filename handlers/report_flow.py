@@ -275,9 +275,16 @@ async def then(update: Update, context: BotContext, done: str) -> str:
 async def cancel(update: Update, context: BotContext) -> int:
     """Drops the draft and ends the conversation."""
     await ack(update)
+    await finish(update, context)
+    await send(update, context, texts.CANCELLED, ReplyKeyboardRemove())
+    return END
+
+
+async def finish(update: Update, context: BotContext) -> int:
+    """Forgets the draft and saves the conversation as ended, before the bot says so."""
     assert context.user_data is not None
     context.user_data.pop(DRAFT, None)
-    await send(update, context, texts.CANCELLED, ReplyKeyboardRemove())
+    await checkpoint(update, context, CONVERSATION, END)
     return END
 
 

@@ -15,7 +15,6 @@ from handlers.report_flow import (
     CATEGORY,
     CONTACT,
     DESCRIPTION,
-    DRAFT,
     DUPLICATES,
     END,
     LOCATION,
@@ -24,6 +23,7 @@ from handlers.report_flow import (
     ack,
     category_of,
     draft_of,
+    finish,
     go,
     next_step,
     send,
@@ -102,14 +102,13 @@ async def _store(update: Update, context: BotContext, existing: int | None) -> i
     if report is None:
         report = await service.submit(draft, user.id, chat.id, now)
     anonymous = bool(draft.anonymous)
+    await finish(update, context)  # the report is stored: the conversation is over
     await send(
         update,
         context,
         texts.submitted(report.ref, category, anonymous, context.services.config, followed),
         ReplyKeyboardRemove(),
     )
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
     if anonymous:
         await forget_resident(context, user.id, chat.id)
     return END

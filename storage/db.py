@@ -156,8 +156,15 @@ class Database:
         return self._depth > 0 and self._owner is asyncio.current_task()
 
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
-        """Run one write statement, in the caller's transaction or in its own."""
-        async with self.transaction(), self._conn.execute(sql, params) as cursor:
+        """Run one write statement, in the caller's transaction or on its own.
+
+        On its own, the connection's autocommit makes the single statement its own
+        transaction: no BEGIN and COMMIT round trips to the database thread.
+        """
+        if self.in_transaction:
+            async with self._conn.execute(sql, params) as cursor:
+                return WriteResult(rowcount=cursor.rowcount, lastrowid=cursor.lastrowid)
+        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
             return WriteResult(rowcount=cursor.rowcount, lastrowid=cursor.lastrowid)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:

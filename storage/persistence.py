@@ -72,7 +72,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     transaction, so a conversation's state can be committed with the change it led to.
     """
 
-    __slots__ = ("_committed", "_context_types", "_db")
+    __slots__ = ("_committed", "_context_types", "_db", "_staged")
 
     @overload
     def __init__(
@@ -105,18 +105,52 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         # What each slot last committed, so that unchanged data is not written again: PTB hands
         # over the data of every chat and user an update touched, changed or not.
         self._committed: dict[Slot, object] = {}
+        # Inside checkpoint(): what its own transaction wrote, remembered once it commits.
+        self._staged: dict[Slot, object] | None = None
 
     async def _store(
         self, slot: Slot, value: bytes | str | None, write: Callable[[], Awaitable[object]]
     ) -> None:
         """Run ``write`` unless ``value`` is what this slot last committed."""
-        joined = self._db.in_transaction  # the caller may still roll back: remember nothing
+        staged = self._staged
+        # In a caller's transaction, which may still roll back, remember nothing.
+        joined = self._db.in_transaction and staged is None
         if not joined and self._committed.get(slot, _UNSET) == value:
             return
         self._committed.pop(slot, None)
         await write()
-        if not joined:
+        if staged is not None:
+            staged[slot] = value
+        elif not joined:
             self._committed[slot] = value
+
+    async def checkpoint(
+        self,
+        conversation: str,
+        key: ConversationKey,
+        state: object | None,
+        user: tuple[int, UD] | None = None,
+        chat: tuple[int, CD] | None = None,
+    ) -> None:
+        """Save a conversation's state and a user's and chat's data in one transaction.
+
+        A flow calls this before it asks its next question, so that once the resident sees
+        the question, a restarted bot resumes there with everything answered so far.
+        """
+        if self._db.in_transaction:
+            raise RuntimeError("checkpoint() commits on its own; call it outside a transaction")
+        staged: dict[Slot, object] = {}
+        self._staged = staged
+        try:
+            async with self._db.transaction():
+                await self.update_conversation(conversation, key, state)
+                if user is not None:
+                    await self.update_user_data(*user)
+                if chat is not None:
+                    await self.update_chat_data(*chat)
+        finally:
+            self._staged = None
+        self._committed.update(staged)
 
     # pickling -----------------------------------------------------------------------------
 

@@ -284,3 +284,23 @@ async def test_a_real_application_resumes_a_conversation_after_restart(db_path: 
         await app.shutdown()
         assert seen == ["start", "category", "where"]
         assert await store.get_conversations("report") == {}
+
+
+async def test_checkpoint_writes_state_and_data_together(tmp_path: Path) -> None:
+    """A checkpoint commits the conversation state, user data and chat data as one, and they
+    survive a reopen of the database."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+        persistence = SqlitePersistence(db)
+        await persistence.checkpoint(
+            "report", (5, 7), "where", user=(7, {"draft": [1, 2]}), chat=(5, {"seen": True})
+        )
+        async with db.transaction():
+            with pytest.raises(RuntimeError):
+                await persistence.checkpoint("report", (5, 7), "when")
+    async with await Database.open(path) as db:
+        persistence = SqlitePersistence(db)
+        assert await persistence.get_conversations("report") == {(5, 7): "where"}
+        assert await persistence.get_user_data() == {7: {"draft": [1, 2]}}
+        assert await persistence.get_chat_data() == {5: {"seen": True}}
