@@ -234,6 +234,9 @@ async def description_typed(update: Update, context: BotContext) -> str | None:
     if len(text) > limit:
         await send(update, context, texts.description_too_long(len(text), limit))
         return None
+    if not text.strip(". -_"):
+        await send(update, context, texts.DESCRIPTION_EMPTY, kb.skip("skipdesc"))
+        return None
     draft_of(context).description = text
     return await then(update, context, DESCRIPTION)
 

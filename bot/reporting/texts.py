@@ -159,6 +159,9 @@ def description_too_long(length: int, max_chars: int) -> str:
     )
 
 
+DESCRIPTION_EMPTY = f"That message has no words in it. Please describe what you saw, or tap {SKIP}."
+
+
 def photos_prompt(max_photos: int) -> str:
     """Ask for photos."""
     return (

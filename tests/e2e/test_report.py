@@ -240,3 +240,59 @@ async def test_boundary_files_decide_exactly_and_name_the_ward(
     assert "Welwyn Hatfield" in refused["text"]
     assert "St Peters" in accepted["text"]
     assert _rows(folder / "config.toml", "SELECT ref, ward FROM reports") == [(ref, "St Peters")]
+
+
+async def test_rogue_trader_with_phone_and_drug_dealing_paths(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A rogue-trader report takes the resident's own phone number from the contact button
+    (not someone else's); a drug-dealing report takes a typed vehicle and an empty-looking
+    description is asked again."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _start(sam)
+        await sam.tap("No, nobody is in danger")
+        await sam.tap("Rogue traders and bogus callers", until="What happened?")
+        await sam.toggle("Posing as utility, council or police")
+        await sam.tap("Done", until="still there")
+        await sam.tap("No", until="Who did they call on?")
+        await sam.tap("A relative or neighbour", until="Where is it?")
+        await sam.pin(*HARPENDEN, until="When did it happen")
+        await sam.tap("Earlier today", until="Describe")
+        await sam.say("Man said he was from the water board", until="Photos help")
+        await sam.tap("No photos", until="keep you updated")
+        await sam.tap("Keep me updated here", until="phone number")
+        neighbour = {"phone_number": "+44 7700 900999", "first_name": "Neighbour", "user_id": 1}
+        other = await client._call(  # noqa: SLF001 - a contact card of someone else
+            "POST", f"/users/{sam.id}/send", {"contact": neighbour}
+        )
+        refused = await client.wait_for_message(sam.id, after=int(other["seq"]))
+        assert "your own number" in refused["text"]
+        sent = await client.send_contact(sam.id, "+44 7700 900123", "Sam")
+        review = await client.wait_for_message(
+            sam.id,
+            after=sent.seq,
+            predicate=lambda m: "Please check your report" in (m.get("text") or ""),
+        )
+        assert "phone +44 7700 900123" in review["text"]
+        first = await sam.tap("Submit report", until="Your reference")
+        assert "0808 223 1133" in first["text"]
+
+        await _start(sam)
+        await sam.tap("No, nobody is in danger")
+        await sam.tap("Drug dealing", until="What did you see?")
+        await sam.toggle("Dealing from a vehicle")
+        await sam.tap("Done", until="first time")
+        await sam.tap("No, it happens repeatedly", until="vehicle")
+        await sam.say("Black hatchback, partial plate KX", until="Where is it?")
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        await sam.tap("Now or just now", until="Describe")
+        empty = await sam.say("...")
+        assert "no words in it" in empty["text"]
+        await sam.say("Handing packets through the window", until="Photos help")
+        await sam.tap("No photos", until="keep you updated")
+        await sam.tap("Report anonymously", until="Please check your report")
+        second = await sam.tap("Submit report", until="Your reference")
+    assert "Crimestoppers" in second["text"]
+    rows = _rows(config_path, "SELECT category, contact_phone, anonymous FROM reports ORDER BY id")
+    assert rows == [("rogue-traders", "+44 7700 900123", 0), ("drug-dealing", None, 1)]
