@@ -263,9 +263,8 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
         await sam.tap("No photos", until="keep you updated")
         await sam.tap("Keep me updated here", until="phone number")
         neighbour = {"phone_number": "+44 7700 900999", "first_name": "Neighbour", "user_id": 1}
-        other = await client._call(  # noqa: SLF001 - a contact card of someone else
-            "POST", f"/users/{sam.id}/send", {"contact": neighbour}
-        )
+        # A contact card of someone else: send_contact always shares the sender's own.
+        other = await client._call("POST", f"/users/{sam.id}/send", {"contact": neighbour})
         refused = await client.wait_for_message(sam.id, after=int(other["seq"]))
         assert "your own number" in refused["text"]
         sent = await client.send_contact(sam.id, "+44 7700 900123", "Sam")
