@@ -193,6 +193,24 @@ class Category(_Model):
     questions: tuple[Question, ...] = ()
 
 
+class Route(_Model):
+    """A routing rule: when a report matches, these agencies receive it.
+
+    Rules are read in order; every matching rule adds its agencies (raising the priority and
+    tightening the targets where it sets them) until one with ``stop`` matches. A report no rule
+    matches goes to its category's agencies.
+    """
+
+    category: Identifier
+    agencies: tuple[Identifier, ...] = Field(min_length=1)
+    when: dict[Identifier, tuple[Identifier, ...]] = {}  # answers, as for questions
+    wards: tuple[NonEmpty, ...] = ()  # only in these wards (when the ward is known)
+    priority: Priority | None = None
+    acknowledge_within_hours: Annotated[StrictInt, Field(ge=1)] | None = None
+    resolve_within_hours: Annotated[StrictInt, Field(ge=1)] | None = None
+    stop: StrictBool = False
+
+
 class Reporting(_Model):
     """Limits and timings of the report conversation."""
 
@@ -230,6 +248,7 @@ class Config(_Model):
     reporting: Reporting = Reporting()
     agencies: tuple[Agency, ...] = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
+    routes: tuple[Route, ...] = ()
     topics: tuple[Topic, ...] = ()
     areas: tuple[Area, ...] = ()
 
@@ -452,6 +471,9 @@ def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 "telegram.webhook.public_url",
                 'is required when telegram.mode is "webhook": the https address Telegram calls',
             )
+    categories = {c.get("id"): c for _, c in _items(raw, "categories")}
+    for index, route in _items(raw, "routes"):
+        yield from _check_route(f"routes[{index}]", route, categories, ids["agencies"])
     chats: dict[int, str] = {}
     for index, agency in _items(raw, "agencies"):
         chat_id = agency.get("chat_id")
@@ -512,3 +534,36 @@ def _check_questions(path: str, category: Mapping[str, Any]) -> Iterable[Problem
             if question_id in earlier:
                 yield Problem(f"{where}.id", f'duplicate question id "{question_id}"')
             earlier[question_id] = set(option_ids)
+
+
+def _check_route(
+    path: str,
+    route: Mapping[str, Any],
+    categories: Mapping[Any, Mapping[str, Any]],
+    agencies: set[str],
+) -> Iterable[Problem]:
+    """A route names a known category, known agencies, and that category's answers."""
+    category = categories.get(route.get("category"))
+    if isinstance(route.get("category"), str) and category is None:
+        yield Problem(f"{path}.category", f'no category has id "{route["category"]}"')
+    for position, agency_id in enumerate(route.get("agencies") or []):
+        if isinstance(agency_id, str) and agency_id not in agencies:
+            yield Problem(f"{path}.agencies[{position}]", f'no agency has id "{agency_id}"')
+    when = route.get("when")
+    if category is None or not isinstance(when, dict):
+        return
+    options = {
+        q.get("id"): {o.get("id") for o in q.get("options") or [] if isinstance(o, dict)}
+        for q in category.get("questions") or []
+        if isinstance(q, dict)
+    }
+    for question_id, wanted in when.items():
+        if question_id not in options:
+            yield Problem(f"{path}.when.{question_id}", "names no question of its category")
+            continue
+        for option in wanted if isinstance(wanted, list) else []:
+            if isinstance(option, str) and option not in options[question_id]:
+                yield Problem(
+                    f"{path}.when.{question_id}",
+                    f'question "{question_id}" has no option "{option}"',
+                )
