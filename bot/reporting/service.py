@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.alerts import alerts
 from bot.config import Category, Config
 from bot.keyring import resident_key
-from bot.reporting import questions
 from bot.reporting.draft import Draft
 from bot.reporting.reference import new_reference
+from bot.routing import route
 from storage.db import Database
+from storage.outbox import OutboxRepository
 from storage.reports import NewReport, Report, ReportRepository
 from storage.residents import ResidentCounterRepository
 
@@ -52,6 +54,7 @@ class ReportService:
         self._secret = secret
         self.reports = ReportRepository(db)
         self._counters = ResidentCounterRepository(db)
+        self._outbox = OutboxRepository(db)
         self._zone = ZoneInfo(config.partnership.timezone)
 
     def _today(self, now: datetime) -> str:
@@ -93,13 +96,17 @@ class ReportService:
         return sorted(nearby, key=lambda n: n.metres)[:3]
 
     async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
-        """Store the report with a fresh reference, and count it against the daily limit.
+        """Store the report with a fresh reference, route it, and count it against the daily
+        limit; the agencies' alerts are written to the outbox in the same transaction.
 
         An anonymous report stores no chat id and no phone; its count is kept under a keyed
         hash of the resident, never their id.
         """
         category = self._category(draft)
         location = draft.location
+        routing = route(
+            self._config, category, draft.answers, location.ward if location else None, now
+        )
         async with self._db.transaction():
             ref = new_reference()
             while await self.reports.ref_exists(ref):
@@ -121,12 +128,24 @@ class ReportService:
                     reporter_chat_id=None if draft.anonymous else chat_id,
                     anonymous=bool(draft.anonymous),
                     contact_phone=None if draft.anonymous else draft.phone,
-                    priority=questions.priority(category, draft.answers),
+                    priority=routing.priority,
                     photos=list(draft.photos),
                 ),
                 actor="resident",
-                detail={"anonymous": bool(draft.anonymous)},
+                detail={"anonymous": bool(draft.anonymous), "agencies": list(routing.agencies)},
             )
+            for agency_id in routing.agencies:
+                await self.reports.route_to(
+                    report.id,
+                    agency_id,
+                    at=now,
+                    ack_by=routing.acknowledge_by,
+                    resolve_by=routing.resolve_by,
+                )
+            for item in alerts(self._config, report, category, routing):
+                await self._outbox.enqueue(
+                    item.kind, item.target, item.payload, dedupe_key=item.dedupe_key, now=now
+                )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         return report
 

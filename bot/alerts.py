@@ -1,0 +1,120 @@
+"""What an agency's group chat receives for a new report: the card, the pin and the photos.
+
+Domain code (no Telegram imports): it returns outbox items (kind, target, payload) that the
+dispatcher sends. A sensitive report's card carries the reference, category, area and priority
+only; its details go to an authorised officer in a private chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import Agency, Category, Config
+from bot.reporting import questions
+from bot.routing import Routing
+from storage.reports import Report
+
+ACK = "Acknowledge"
+PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One item for the outbox."""
+
+    kind: str
+    target: str
+    payload: Mapping[str, Any]
+    dedupe_key: str
+
+
+def officer_buttons(report: Report, agency: Agency) -> dict[str, Any]:
+    """The card's buttons, as a Bot API inline keyboard."""
+    return {
+        "inline_keyboard": [
+            [{"text": ACK, "callback_data": f"v1:o:ack:{report.id}:{agency.id}"}],
+        ]
+    }
+
+
+def _area(report: Report) -> str:
+    parts = [p for p in (report.location_text, report.ward) if p]
+    return ", ".join(parts) or "not given"
+
+
+def card(
+    config: Config, report: Report, category: Category, agency: Agency, routing: Routing
+) -> str:
+    """The alert text for one agency (HTML, with everything from residents escaped)."""
+    zone = ZoneInfo(config.partnership.timezone)
+    head = (
+        f"<b>{PRIORITY_WORDS[report.priority]}: new {escape(category.name.lower())} report "
+        f"{escape(report.ref)}</b>"
+    )
+    due = (
+        f"Acknowledge by {routing.acknowledge_by.astimezone(zone):%a %-d %b %H:%M}; "
+        f"resolve by {routing.resolve_by.astimezone(zone):%a %-d %b %H:%M}."
+    )
+    flags = []
+    if report.outside_district:
+        flags.append("Outside the district.")
+    if report.needs_location_check:
+        flags.append("Near the district's edge: please confirm it is ours.")
+    if category.sensitive:
+        lines = [
+            head,
+            f"Area: {escape(_area(report))}",
+            *flags,
+            due,
+            "Sensitive: the details go to officers in a private chat with the bot.",
+        ]
+        return "\n".join(lines)
+    lines = [head]
+    for question in category.questions:
+        if question.id in report.answers:
+            answer = questions.describe(question, report.answers[question.id])
+            lines.append(f"{escape(question.text)} <b>{escape(answer)}</b>")
+    if report.occurred_at:
+        lines.append(f"When: {report.occurred_at.astimezone(zone):%a %-d %b %Y %H:%M}")
+    lines.append(f"Where: {escape(_area(report))}")
+    if report.latitude is not None and report.longitude is not None:
+        lat, lon = report.latitude, report.longitude
+        link = f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
+        lines.append(f'<a href="{escape(link)}">Open the map</a>')
+    lines += flags
+    if report.description:
+        lines.append(f"Description: {escape(report.description)}")
+    if report.photos:
+        lines.append(f"Photos: {len(report.photos)} (below)")
+    lines.append("The reporter " + ("is anonymous." if report.anonymous else "can be updated."))
+    lines.append(due)
+    return "\n".join(lines)
+
+
+def alerts(config: Config, report: Report, category: Category, routing: Routing) -> list[Outgoing]:
+    """Everything the agencies' chats receive for a new report, in order."""
+    items: list[Outgoing] = []
+    for agency_id in routing.agencies:
+        agency = config.agency(agency_id)
+        target = str(agency.chat_id)
+        key = f"alert:{report.id}:{agency.id}"
+        payload = {
+            "text": card(config, report, category, agency, routing),
+            "parse_mode": "HTML",
+            "disable_web_page_preview": True,
+            "reply_markup": officer_buttons(report, agency),
+        }
+        items.append(Outgoing("message", target, payload, key))
+        if category.sensitive:
+            continue
+        if report.latitude is not None and report.longitude is not None:
+            where = {"latitude": report.latitude, "longitude": report.longitude}
+            items.append(Outgoing("location", target, where, f"{key}:pin"))
+        for index, file_id in enumerate(report.photos):
+            photo = {"file_id": file_id, "caption": f"{report.ref} photo {index + 1}"}
+            items.append(Outgoing("photo", target, photo, f"{key}:photo:{index}"))
+    return items
