@@ -6,9 +6,10 @@ Handlers reach the configuration, the database and the services through
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
@@ -28,9 +29,11 @@ from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.http import AiohttpRequest
 from bot.keyring import key_path, load_or_create_key
+from bot.officers import OfficerService
 from bot.reporting.service import ReportService
 from bot.updates import PerChatUpdateProcessor
 from storage.db import Database
+from storage.outbox import OutboxRepository  # outbox dispatcher wiring
 from storage.persistence import SqlitePersistence
 
 logger = logging.getLogger(__name__)
@@ -49,8 +52,16 @@ class Services:
     db: Database
     persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
     reports: ReportService
+    officers: OfficerService
     locator: Locator
     geocoder: Geocoder
+    outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
+    # Set after a commit that wrote to the outbox: the dispatcher waits on it.
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake_outbox(self) -> None:
+        """Tell the outbox dispatcher that something was committed for it to send."""
+        self.outbox_ready.set()
 
     @classmethod
     def create(cls, config: Config, db: Database) -> Services:
@@ -68,8 +79,10 @@ class Services:
             db=db,
             persistence=persistence,
             reports=ReportService(config, db, secret),
+            officers=OfficerService(config, db),
             locator=locator,
             geocoder=geocoder,
+            outbox=OutboxRepository(db),  # outbox dispatcher wiring
         )
 
     async def close(self) -> None:
@@ -123,7 +136,7 @@ def build_application(
     ``extra_handlers`` come first, before the product's own; tests use it to add flows.
     """
     # Imported here so that the handler modules can import BotContext from this module.
-    from handlers import errors, myreports, report, start
+    from handlers import errors, myreports, officer, report, start
 
     config = services.config
     api_url = config.telegram.api_url
@@ -154,6 +167,7 @@ def build_application(
     # The product's flows, in order: the first handler that matches an update takes it.
     application.add_handlers(report.handlers(config.reporting.timeout_minutes))
     application.add_handlers(myreports.handlers())
+    application.add_handlers(officer.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import SecretStr
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import BaseHandler
 
 from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, BotContext, Services, build_application
 from bot.config import Config, read_webhook_secret
+from bot.dispatch import AdminNotice, Dispatcher  # outbox dispatcher wiring
+from bot.telegram_sender import TelegramSender  # outbox dispatcher wiring
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ async def serve(
     """
     db = await Database.open(config.storage.database)
     services = None
+    dispatcher: Dispatcher | None = None  # outbox dispatcher wiring
     try:
         services = Services.create(config, db)
         application = build_application(services, token, extra_handlers=extra_handlers)
@@ -45,6 +48,9 @@ async def serve(
                 [BotCommand(name, description) for name, description in texts.COMMANDS]
             )
             await application.start()
+            # Outbox dispatcher wiring: sending starts before updates come in.
+            dispatcher = _outbox_dispatcher(services, application.bot)
+            dispatcher.start()
             updater = application.updater
             assert updater is not None
             if config.telegram.mode == "webhook":
@@ -70,8 +76,28 @@ async def serve(
             await stop.wait()
             logger.info("Stopping")
             await updater.stop()
+            await dispatcher.stop()  # outbox dispatcher wiring: before the application stops
             await application.stop()
     finally:
+        if dispatcher is not None:  # outbox dispatcher wiring: when start-up failed
+            await dispatcher.stop()
         if services is not None:
             await services.close()
         await db.close()
+
+
+# -- outbox dispatcher wiring
+
+
+def _outbox_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+    """The dispatcher of the outbox, sending with the Application's (rate-limited) bot.
+
+    It is woken by ``services.wake_outbox()``; an undeliverable item becomes a note (reason
+    only) to the admins' chat, or to each admin when there is no admins' chat.
+    """
+    admins = services.config.admins
+    chats = [admins.chat_id] if admins.chat_id is not None else list(admins.user_ids)
+    notice = AdminNotice(services.outbox, [str(chat) for chat in chats], services.wake_outbox)
+    return Dispatcher(
+        services.outbox, TelegramSender(bot), fallback=notice, wakeup=services.outbox_ready
+    )

@@ -101,6 +101,7 @@ async def _store(update: Update, context: BotContext, existing: int | None) -> i
     followed = report is not None
     if report is None:
         report = await service.submit(draft, user.id, chat.id, now)
+    context.services.wake_outbox()  # the agencies' alerts were committed with the report
     anonymous = bool(draft.anonymous)
     await finish(update, context)  # the report is stored: the conversation is over
     await send(

@@ -316,6 +316,25 @@ class ReportRepository:
         )
         return result.rowcount > 0
 
+    async def move_agency_state(
+        self,
+        report_id: int,
+        agency_id: str,
+        *,
+        from_states: Sequence[AgencyState],
+        to: AgencyState,
+        at: datetime,
+    ) -> bool:
+        """Change an agency's state only if it is still one of ``from_states`` (so two officers
+        pressing at once change it once); True if this call changed it."""
+        marks = ", ".join("?" for _ in from_states)
+        sql = (
+            "UPDATE report_agencies SET state = ?, updated_at = ?"  # noqa: S608 - the only text added is "?" placeholders
+            " WHERE report_id = ? AND agency_id = ? AND state IN (" + marks + ")"
+        )
+        result = await self._db.execute(sql, (to, to_db(at), report_id, agency_id, *from_states))
+        return result.rowcount > 0
+
     async def agencies(self, report_id: int) -> list[ReportAgency]:
         """The agencies a report was routed to, with their state."""
         rows = await self._db.fetchall(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import default_config_text, parse_config
 from bot.emulator import EmulatorClient, EmulatorServer
 
 from .harness import ADMINS_CHAT, TOKEN, write_config
@@ -28,6 +29,19 @@ async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
         await emulator_client.create_group(
             "CSP admins", members=[admin], bots=[int(bot["id"])], chat_id=ADMINS_CHAT
         )
+        defaults = parse_config(default_config_text(), base_dir=Path("."))
+        for agency in defaults.agencies:
+            officers = [
+                await emulator_client.create_user(f"Officer {o}", user_id=o)
+                for o in agency.officers
+            ]
+            await emulator_client.create_group(
+                agency.name,
+                members=officers,
+                bots=[int(bot["id"])],
+                supergroup=True,
+                chat_id=agency.chat_id,
+            )
         yield emulator_client
 
 

@@ -1,0 +1,101 @@
+"""Fixtures for the dispatcher: a real SQLite file, the emulated Bot API and a bot talking to it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.dispatch import Dispatcher, Fallback
+from bot.emulator import EmulatorClient, EmulatorServer
+from bot.http import AiohttpRequest
+from bot.telegram_sender import TelegramSender
+from storage.db import Database
+from storage.outbox import OutboxRepository
+from storage.timestamps import utc_now
+from tests.e2e.harness import TOKEN
+
+from .support import FAST_BACKOFF, ManualClock, Settlements
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[EmulatorServer]:
+    """An emulated Bot API on a free port."""
+    async with EmulatorServer(port=0, webhook_backoff=0.02) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
+    """A client of the emulator with the bot registered."""
+    async with EmulatorClient(server.url) as emulator_client:
+        await emulator_client.register_bot(TOKEN, username="stalbans_safety_bot")
+        yield emulator_client
+
+
+@pytest.fixture
+async def bot(server: EmulatorServer, client: EmulatorClient) -> AsyncIterator[Bot]:
+    """A PTB bot on the emulator, without a rate limiter, with short timeouts."""
+    request = AiohttpRequest(read_timeout=0.3, write_timeout=0.1, connect_timeout=1.0)
+    async with Bot(TOKEN, base_url=f"{server.url}/bot", request=request) as ptb_bot:
+        yield ptb_bot
+
+
+@pytest.fixture
+async def outbox(tmp_path: Path) -> AsyncIterator[OutboxRepository]:
+    """The outbox of a real SQLite file."""
+    database = await Database.open(tmp_path / "safetybot.sqlite3")
+    try:
+        yield OutboxRepository(database)
+    finally:
+        await database.close()
+
+
+@pytest.fixture
+def settlements() -> Settlements:
+    """What the dispatchers of a test report."""
+    return Settlements()
+
+
+DispatcherFactory = Callable[..., Dispatcher]
+
+
+@pytest.fixture
+async def dispatcher_for(
+    outbox: OutboxRepository, bot: Bot, settlements: Settlements
+) -> AsyncIterator[DispatcherFactory]:
+    """Make started dispatchers over the test's outbox and bot; stop them after the test."""
+    made: list[Dispatcher] = []
+
+    def make(
+        *,
+        fallback: Fallback | None = None,
+        clock: Callable[[], datetime] | None = None,
+        wakeup: asyncio.Event | None = None,
+    ) -> Dispatcher:
+        dispatcher = Dispatcher(
+            outbox,
+            TelegramSender(bot),
+            fallback=fallback,
+            clock=utc_now if clock is None else clock,
+            backoff=FAST_BACKOFF,
+            observer=settlements,
+            wakeup=wakeup,
+        )
+        made.append(dispatcher)
+        dispatcher.start()
+        return dispatcher
+
+    yield make
+    for dispatcher in made:
+        await dispatcher.stop()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock the test moves by hand."""
+    return ManualClock()
