@@ -7,13 +7,16 @@ routed to (officers are listed in the configuration).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
+from bot.alerts import PRIORITY_WORDS
 from bot.config import Config
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from storage.reports import Report, ReportRepository
+from storage.reports import QueueEntry, Report, ReportRepository
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +52,14 @@ class OfficerService:
         self._db = db
         self.reports = ReportRepository(db)
         self._outbox = OutboxRepository(db)
+
+    def agencies_of(self, user_id: int) -> list[str]:
+        """The agencies this Telegram user is an officer of."""
+        return [a.id for a in self._config.agencies if user_id in a.officers]
+
+    def agency_of_chat(self, chat_id: int) -> str | None:
+        """The agency whose group chat this is, if any."""
+        return next((a.id for a in self._config.agencies if a.chat_id == chat_id), None)
 
     def may_act(self, user_id: int, agency_id: str) -> bool:
         """Whether this Telegram user is an officer of this agency."""
@@ -114,3 +125,35 @@ class OfficerService:
                 dedupe_key=f"ack:{report.id}:{agency_id}:{chat_id}",
                 now=now,
             )
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long ago, in the largest sensible unit."""
+    minutes = int((now - since).total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def queue_text(config: Config, agency_id: str, entries: Sequence[QueueEntry], now: datetime) -> str:
+    """An agency's open reports, oldest first, with age, priority, state and any overdue target."""
+    agency = config.agency(agency_id)
+    if not entries:
+        return f"<b>{escape(agency.name)}</b>: no open reports."
+    lines = [f"<b>{escape(agency.name)}</b>: {len(entries)} open, oldest first"]
+    for entry in entries:
+        report = entry.report
+        category = config.category(report.category)
+        name = category.name if category else report.category
+        late = ""
+        if entry.state == "sent" and entry.ack_by is not None and entry.ack_by < now:
+            late = ", acknowledgement overdue"
+        elif entry.resolve_by is not None and entry.resolve_by < now:
+            late = ", resolution overdue"
+        lines.append(
+            f"• {escape(report.ref)}: {escape(name)}, {PRIORITY_WORDS[report.priority]}, "
+            f"{age(report.created_at, now)} old, {STATE_WORDS.get(entry.state, entry.state)}{late}"
+        )
+    return "\n".join(lines)

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot.app import BotContext
-from bot.officers import STATE_WORDS
+from bot.officers import STATE_WORDS, queue_text
 from bot.reporting.service import utc_now
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,33 @@ async def acknowledge(update: Update, context: BotContext) -> None:
             logger.warning("Could not update an alert card: %s", exc)
 
 
+async def queue(update: Update, context: BotContext) -> None:
+    """Lists the agency's open reports: in its group chat, or privately for its officers."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None or user is None:
+        return
+    officers = context.services.officers
+    in_group = officers.agency_of_chat(chat.id)
+    agencies = [in_group] if in_group else officers.agencies_of(user.id)
+    if not agencies:
+        await message.reply_text("/queue is for the teams that receive reports.")
+        return
+    now = utc_now()
+    texts = [
+        queue_text(
+            context.services.config,
+            agency,
+            await officers.reports.open_for_agency(agency),
+            now,
+        )
+        for agency in agencies
+    ]
+    await message.reply_text("\n\n".join(texts), parse_mode=ParseMode.HTML)
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    """The alert card's buttons."""
-    return [CallbackQueryHandler(acknowledge, pattern=ACK_PATTERN)]
+    """The alert card's buttons, and /queue."""
+    return [
+        CallbackQueryHandler(acknowledge, pattern=ACK_PATTERN),
+        CommandHandler("queue", queue),
+    ]

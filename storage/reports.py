@@ -107,6 +107,16 @@ class ReportAgency:
     resolve_by: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """A report open at an agency, for its queue."""
+
+    report: Report
+    state: AgencyState
+    ack_by: datetime | None
+    resolve_by: datetime | None
+
+
 class ReportRepository:
     """Reports and everything hanging off them."""
 
@@ -334,6 +344,26 @@ class ReportRepository:
         )
         result = await self._db.execute(sql, (to, to_db(at), report_id, agency_id, *from_states))
         return result.rowcount > 0
+
+    async def open_for_agency(self, agency_id: str, *, limit: int = 30) -> list[QueueEntry]:
+        """An agency's open reports (not resolved, referred or closed), oldest first."""
+        rows = await self._db.fetchall(
+            "SELECT r.*, a.state AS agency_state, a.ack_by AS agency_ack_by,"
+            " a.resolve_by AS agency_resolve_by FROM report_agencies a"
+            " JOIN reports r ON r.id = a.report_id"
+            " WHERE a.agency_id = ? AND a.state IN ('sent', 'acknowledged', 'in_progress')"
+            " ORDER BY r.created_at, r.id LIMIT ?",
+            (agency_id, limit),
+        )
+        return [
+            QueueEntry(
+                report=await self._with_photos(row),
+                state=row["agency_state"],
+                ack_by=from_db_optional(row["agency_ack_by"]),
+                resolve_by=from_db_optional(row["agency_resolve_by"]),
+            )
+            for row in rows
+        ]
 
     async def agencies(self, report_id: int) -> list[ReportAgency]:
         """The agencies a report was routed to, with their state."""

@@ -3,6 +3,7 @@ reporter: through the real bot, the outbox and the emulator."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
@@ -38,6 +39,11 @@ async def test_alert_reaches_the_agency_and_acknowledgement_reaches_the_reporter
         assert "new fly tipping report" in card["text"]
         assert "Tyres" in card["text"]
 
+        listed = await client.send_command(WASTE_OFFICER, "queue", chat_id=WASTE_CHAT)
+        queue = await client.wait_for_message(WASTE_CHAT, after=listed.seq)
+        private = await client.send_command(WASTE_OFFICER, "queue")
+        own_queue = await client.wait_for_message(WASTE_OFFICER, after=private.seq)
+        not_for_you = await sam.say("/queue")
         await client.add_member(WASTE_CHAT, POLICE_OFFICER)  # in the group, but not its officer
         wrong = await client.press(POLICE_OFFICER, WASTE_CHAT, "Acknowledge", card["message_id"])
         refusal = await client.wait_for_callback_answer(wrong.callback_query_id, after=wrong.seq)
@@ -57,6 +63,11 @@ async def test_alert_reaches_the_agency_and_acknowledgement_reaches_the_reporter
         refused = await client.wait_for_callback_answer(again.callback_query_id, after=again.seq)
         status = await sam.say(f"/status {ref}", until=ref)
     assert pin["location"]["latitude"] == ST_ALBANS[0]
+    assert re.search(
+        rf"{ref}: Fly tipping, Normal, \d+ min old, waiting to be acknowledged", queue["text"]
+    )
+    assert ref in own_queue["text"]
+    assert "for the teams that receive reports" in not_for_you["text"]
     assert "Acknowledged by Officer 910001" in edited["text"]
     assert ref in told["text"]
     assert "already acknowledged" in answer["text"]
