@@ -19,6 +19,10 @@ from bot.routing import Routing
 from storage.reports import Report
 
 ACK = "Acknowledge"
+RESOLVE = "Resolve"
+REFER = "Refer"
+ASK = "Ask the reporter"
+DETAILS = "Details (private)"
 PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
 
 
@@ -32,13 +36,19 @@ class Outgoing:
     dedupe_key: str
 
 
-def officer_buttons(report: Report, agency: Agency) -> dict[str, Any]:
-    """The card's buttons, as a Bot API inline keyboard."""
-    return {
-        "inline_keyboard": [
-            [{"text": ACK, "callback_data": f"v1:o:ack:{report.id}:{agency.id}"}],
-        ]
-    }
+def officer_buttons(
+    report: Report, agency: Agency, *, sensitive: bool, acknowledged: bool = False
+) -> dict[str, Any]:
+    """The card's buttons, as a Bot API inline keyboard: Acknowledge until it is, then the
+    rest; a sensitive card also offers its details in a private chat."""
+
+    def button(text: str, action: str) -> dict[str, str]:
+        return {"text": text, "callback_data": f"v1:o:{action}:{report.id}:{agency.id}"}
+
+    rows = [] if acknowledged else [[button(ACK, "ack")]]
+    rows.append([button(RESOLVE, "res"), button(REFER, "ref")])
+    rows.append([button(ASK, "ask")] + ([button(DETAILS, "det")] if sensitive else []))
+    return {"inline_keyboard": rows}
 
 
 def _area(report: Report) -> str:
@@ -47,9 +57,16 @@ def _area(report: Report) -> str:
 
 
 def card(
-    config: Config, report: Report, category: Category, agency: Agency, routing: Routing
+    config: Config,
+    report: Report,
+    category: Category,
+    agency: Agency,
+    routing: Routing,
+    *,
+    full: bool = False,
 ) -> str:
-    """The alert text for one agency (HTML, with everything from residents escaped)."""
+    """The alert text for one agency (HTML, with everything from residents escaped); a
+    sensitive report's card carries no details unless ``full`` (for a private chat)."""
     zone = ZoneInfo(config.partnership.timezone)
     head = (
         f"<b>{PRIORITY_WORDS[report.priority]}: new {escape(category.name.lower())} report "
@@ -64,7 +81,7 @@ def card(
         flags.append("Outside the district.")
     if report.needs_location_check:
         flags.append("Near the district's edge: please confirm it is ours.")
-    if category.sensitive:
+    if category.sensitive and not full:
         lines = [
             head,
             f"Area: {escape(_area(report))}",
@@ -95,10 +112,17 @@ def card(
     return "\n".join(lines)
 
 
-def alerts(config: Config, report: Report, category: Category, routing: Routing) -> list[Outgoing]:
-    """Everything the agencies' chats receive for a new report, in order."""
+def alerts(
+    config: Config,
+    report: Report,
+    category: Category,
+    routing: Routing,
+    agencies: tuple[str, ...] | None = None,
+) -> list[Outgoing]:
+    """Everything the agencies' chats receive for a new report (or, with ``agencies``, for a
+    report referred to them), in order."""
     items: list[Outgoing] = []
-    for agency_id in routing.agencies:
+    for agency_id in agencies if agencies is not None else routing.agencies:
         agency = config.agency(agency_id)
         target = str(agency.chat_id)
         key = f"alert:{report.id}:{agency.id}"
@@ -106,7 +130,7 @@ def alerts(config: Config, report: Report, category: Category, routing: Routing)
             "text": card(config, report, category, agency, routing),
             "parse_mode": "HTML",
             "disable_web_page_preview": True,
-            "reply_markup": officer_buttons(report, agency),
+            "reply_markup": officer_buttons(report, agency, sensitive=category.sensitive),
         }
         items.append(Outgoing("message", target, payload, key))
         if category.sensitive:

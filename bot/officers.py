@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from bot.alerts import PRIORITY_WORDS
+from bot.alerts import PRIORITY_WORDS, alerts
 from bot.config import Config
+from bot.routing import route
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.reports import QueueEntry, Report, ReportRepository
@@ -102,6 +103,201 @@ class OfficerService:
         state = (await self._state(report_id, agency_id)) or "sent"
         return Outcome(allowed=True, changed=changed, report=report, state=state)
 
+    async def _permitted(
+        self, report_id: int, agency_id: str, officer_id: int, action: str, now: datetime
+    ) -> tuple[Report | None, bool]:
+        """The report, and whether this officer may act on it for this agency (a refusal is
+        recorded as an event)."""
+        report = await self.reports.get(report_id)
+        routed = {a.agency_id for a in await self.reports.agencies(report_id)}
+        if report is None or agency_id not in routed:
+            return report, False
+        if self.may_act(officer_id, agency_id):
+            return report, True
+        await self.reports.add_event(
+            report_id,
+            actor=f"telegram:{officer_id}",
+            kind="refused",
+            detail={"action": action, "agency": agency_id},
+            at=now,
+        )
+        logger.warning("Refused %s on report %s for %s", action, report.ref, agency_id)
+        return report, False
+
+    async def resolve(
+        self,
+        report_id: int,
+        agency_id: str,
+        officer_id: int,
+        officer_name: str,
+        note: str | None,
+        now: datetime,
+    ) -> Outcome:
+        """Mark the report resolved by this agency, once; tell the reporter, with the note."""
+        report, allowed = await self._permitted(report_id, agency_id, officer_id, "resolve", now)
+        if report is None or not allowed:
+            return Outcome(allowed=False, changed=False, report=report, state=None)
+        async with self._db.transaction():
+            changed = await self.reports.move_agency_state(
+                report_id,
+                agency_id,
+                from_states=("sent", "acknowledged", "in_progress"),
+                to="resolved",
+                at=now,
+            )
+            if changed:
+                await self.reports.add_event(
+                    report_id,
+                    actor=f"officer:{officer_id}",
+                    kind="resolved",
+                    detail={"agency": agency_id, "officer": officer_name, "note": note or ""},
+                    at=now,
+                )
+                states = {a.state for a in await self.reports.agencies(report_id)}
+                done = states <= {"resolved", "referred"} | {
+                    s for s in states if s.startswith("closed")
+                }
+                await self.reports.set_status(report_id, "resolved" if done else "in_progress")
+                agency = self._config.agency(agency_id)
+                text = f"Update on your report {report.ref}: {agency.name} has resolved it."
+                if note:
+                    text += f"\nTheir note: {note}"
+                await self._tell(report, text, f"res:{report.id}:{agency_id}", now)
+        state = (await self._state(report_id, agency_id)) or "sent"
+        return Outcome(allowed=True, changed=changed, report=report, state=state)
+
+    def referral_targets(self, report: Report, agency_id: str) -> list[str]:
+        """Where this agency may refer the report: any other agency, or for a sensitive
+        category only the agencies the configuration routes that category to."""
+        category = self._config.category(report.category)
+        if category is not None and category.sensitive:
+            allowed = set(category.agencies)
+            for rule in self._config.routes:
+                if rule.category == category.id:
+                    allowed |= set(rule.agencies)
+            ids = [a.id for a in self._config.agencies if a.id in allowed]
+        else:
+            ids = [a.id for a in self._config.agencies]
+        return [a for a in ids if a != agency_id]
+
+    async def refer(
+        self,
+        report_id: int,
+        agency_id: str,
+        to_agency: str,
+        officer_id: int,
+        officer_name: str,
+        now: datetime,
+    ) -> Outcome:
+        """Pass the report to another agency: it is routed there too (with its alert in the
+        outbox), this agency's part ends as referred, and the reporter is told."""
+        report, allowed = await self._permitted(report_id, agency_id, officer_id, "refer", now)
+        if (
+            report is None
+            or not allowed
+            or to_agency not in self.referral_targets(report, agency_id)
+        ):
+            return Outcome(allowed=False, changed=False, report=report, state=None)
+        category = self._config.category(report.category)
+        assert category is not None
+        async with self._db.transaction():
+            changed = await self.reports.move_agency_state(
+                report_id,
+                agency_id,
+                from_states=("sent", "acknowledged", "in_progress"),
+                to="referred",
+                at=now,
+            )
+            if changed:
+                routing = route(self._config, category, report.answers, report.ward, now)
+                await self.reports.route_to(
+                    report_id,
+                    to_agency,
+                    at=now,
+                    ack_by=routing.acknowledge_by,
+                    resolve_by=routing.resolve_by,
+                )
+                await self.reports.add_event(
+                    report_id,
+                    actor=f"officer:{officer_id}",
+                    kind="referred",
+                    detail={"agency": agency_id, "to": to_agency, "officer": officer_name},
+                    at=now,
+                )
+                for item in alerts(self._config, report, category, routing, (to_agency,)):
+                    await self._outbox.enqueue(
+                        item.kind, item.target, item.payload, dedupe_key=item.dedupe_key, now=now
+                    )
+                target = self._config.agency(to_agency)
+                text = f"Update on your report {report.ref}: it has been passed to {target.name}."
+                await self._tell(report, text, f"ref:{report.id}:{agency_id}:{to_agency}", now)
+        state = (await self._state(report_id, agency_id)) or "sent"
+        return Outcome(allowed=True, changed=changed, report=report, state=state)
+
+    async def ask(
+        self,
+        report_id: int,
+        agency_id: str,
+        officer_id: int,
+        question: str,
+        now: datetime,
+    ) -> Outcome:
+        """Relay an officer's question to the reporter through the bot (neither learns who
+        the other is); an anonymous reporter cannot be asked (``changed`` is False)."""
+        report, allowed = await self._permitted(report_id, agency_id, officer_id, "ask", now)
+        if report is None or not allowed:
+            return Outcome(allowed=False, changed=False, report=report, state=None)
+        if report.reporter_chat_id is None:
+            return Outcome(allowed=True, changed=False, report=report, state="anonymous")
+        agency = self._config.agency(agency_id)
+        async with self._db.transaction():
+            event = await self.reports.add_event(
+                report_id,
+                actor=f"officer:{officer_id}",
+                kind="asked",
+                detail={"agency": agency_id, "question": question},
+                at=now,
+            )
+            await self._outbox.enqueue(
+                "message",
+                str(report.reporter_chat_id),
+                {"text": asking(report.ref, agency.name, question)},
+                dedupe_key=f"ask:{event.id}",
+                now=now,
+            )
+        return Outcome(allowed=True, changed=True, report=report, state=None)
+
+    async def relay_answer(self, ref: str, chat_id: int, answer: str, now: datetime) -> bool:
+        """Send a reporter's answer to the agency that asked last, as text from the bot."""
+        report = await self.reports.get_by_ref(ref)
+        if report is None or report.reporter_chat_id != chat_id:
+            return False
+        asked = [e for e in await self.reports.list_events(report.id) if e.kind == "asked"]
+        if not asked:
+            return False
+        agency = self._config.agency(str(asked[-1].detail["agency"]))
+        async with self._db.transaction():
+            event = await self.reports.add_event(
+                report.id, actor="resident", kind="answered", detail={"answer": answer}, at=now
+            )
+            await self._outbox.enqueue(
+                "message",
+                str(agency.chat_id),
+                {"text": f"The reporter of {report.ref} answers:\n{answer}"},
+                dedupe_key=f"answer:{event.id}",
+                now=now,
+            )
+        return True
+
+    async def _tell(self, report: Report, text: str, key: str, now: datetime) -> None:
+        """Queue news for the reporter and anyone following the report."""
+        chats = [report.reporter_chat_id] if report.reporter_chat_id is not None else []
+        chats += await self.reports.followers(report.id)
+        for chat_id in chats:
+            await self._outbox.enqueue(
+                "message", str(chat_id), {"text": text}, dedupe_key=f"{key}:{chat_id}", now=now
+            )
+
     async def _state(self, report_id: int, agency_id: str) -> str | None:
         for agency in await self.reports.agencies(report_id):
             if agency.agency_id == agency_id:
@@ -109,22 +305,24 @@ class OfficerService:
         return None
 
     async def _tell_reporter(self, report: Report, agency_id: str, now: datetime) -> None:
-        """Queue the news for the reporter and anyone following the report."""
+        """Queue the acknowledgement for the reporter and anyone following the report."""
         agency = self._config.agency(agency_id)
         text = (
             f"Update on your report {report.ref}: {agency.name} has picked it up. "
             "We will tell you here when there is more news."
         )
-        chats = [report.reporter_chat_id] if report.reporter_chat_id is not None else []
-        chats += await self.reports.followers(report.id)
-        for chat_id in chats:
-            await self._outbox.enqueue(
-                "message",
-                str(chat_id),
-                {"text": text},
-                dedupe_key=f"ack:{report.id}:{agency_id}:{chat_id}",
-                now=now,
-            )
+        await self._tell(report, text, f"ack:{report.id}:{agency_id}", now)
+
+
+ASKS_MARK = "asks about your report"
+
+
+def asking(ref: str, agency: str, question: str) -> str:
+    """The question relayed to a reporter (plain text); replying to it answers."""
+    return (
+        f"{agency} {ASKS_MARK} {ref}:\n{question}\n\n"
+        "Reply to this message to answer; the team will not see your name or number."
+    )
 
 
 def age(since: datetime, now: datetime) -> str:

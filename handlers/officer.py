@@ -1,62 +1,388 @@
-"""The officers' side in an agency's group chat: the buttons on a report's alert card."""
+"""The officers' side: the buttons on a report's alert card in an agency's group chat, the notes
+and questions officers type in reply, /queue, and the reporter's answers relayed back.
+
+Every action is checked at the moment it happens (bot.officers decides who may act). Notes
+and questions are typed as replies to a prompt from the bot that carries the report's
+reference, so nothing depends on conversation state and a restart loses nothing.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.alerts import card, officer_buttons
 from bot.app import BotContext
-from bot.officers import STATE_WORDS, queue_text
+from bot.officers import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.reporting.service import utc_now
+from bot.routing import route
+from handlers.start import not_understood
 
 logger = logging.getLogger(__name__)
 
-ACK_PATTERN = r"^v1:o:ack:\d+:[a-z0-9_-]+$"
+_ID = r"(\d+):([a-z0-9_-]+)"
+REFUSED = "Sorry, only officers of the team this report was sent to can act on it."
+# The marker a prompt carries, so the officer's reply can be matched to its report and card.
+_MARKER = re.compile(r"\[ref (\d+)/([a-z0-9_-]+)/(\d+)\]")
+NOTE_PROMPT = "Note for the reporter"
+QUESTION_PROMPT = "Question for the reporter"
 
 
-async def acknowledge(update: Update, context: BotContext) -> None:
-    """Marks the report acknowledged by the officer's agency and updates the card in place; a
-    press by anyone else, or on a report that has moved on, gets a polite answer."""
+def _parts(update: Update) -> tuple[int, str, list[str]]:
+    """The report id, the agency id and any further parts of an officer button's data."""
     query = update.callback_query
-    user = update.effective_user
-    if query is None or query.data is None or user is None:
-        return
-    _, _, _, report_id, agency_id = query.data.split(":")
-    services = context.services
-    now = utc_now()
-    outcome = await services.officers.acknowledge(
-        int(report_id), agency_id, user.id, user.first_name, now
-    )
+    assert query is not None
+    assert query.data is not None
+    _, _, _, report_id, agency_id, *rest = query.data.split(":")
+    return int(report_id), agency_id, rest
+
+
+async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
+    """Answer a refused press or one on a report that has moved on; True if answered."""
+    query = update.callback_query
+    assert query is not None
     if not outcome.allowed:
-        await query.answer(
-            "Sorry, only officers of the team this report was sent to can act on it.",
-            show_alert=True,
-        )
-        return
+        await query.answer(REFUSED, show_alert=True)
+        return True
     if not outcome.changed:
         state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
         await query.answer(f"This report is already {state}.", show_alert=True)
+        return True
+    return False
+
+
+async def _stamp_card(
+    context: BotContext, chat_id: int, message: Message | None, line: str, markup: Any
+) -> None:
+    """Add a line to the card (who did what, when) and set its buttons."""
+    if message is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            f"{message.text_html}\n\n{line}",
+            chat_id=chat_id,
+            message_id=message.message_id,
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
+            reply_markup=markup,
+        )
+    except BadRequest as exc:  # the card was deleted, or already shows this
+        logger.warning("Could not update an alert card: %s", exc)
+
+
+def _when(context: BotContext) -> str:
+    zone = ZoneInfo(context.services.config.partnership.timezone)
+    return f"{utc_now().astimezone(zone):%a %-d %b %H:%M}"
+
+
+async def acknowledge(update: Update, context: BotContext) -> None:
+    """Marks the report acknowledged by the officer's agency and updates the card in place."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, _ = _parts(update)
+    services = context.services
+    outcome = await services.officers.acknowledge(
+        report_id, agency_id, user.id, user.first_name, utc_now()
+    )
+    if await _refuse_or_moved(update, outcome):
         return
     await query.answer("Acknowledged. The reporter has been told.")
     services.wake_outbox()
-    message = query.message
-    if message is not None and hasattr(message, "text_html"):
-        zone = ZoneInfo(services.config.partnership.timezone)
-        stamp = f"{now.astimezone(zone):%a %-d %b %H:%M}"
-        text = f"{message.text_html}\n\n✔ Acknowledged by {escape(user.first_name)}, {stamp}."
+    report = outcome.report
+    assert report is not None
+    category = services.config.category(report.category)
+    buttons = officer_buttons(
+        report,
+        services.config.agency(agency_id),
+        sensitive=bool(category and category.sensitive),
+        acknowledged=True,
+    )
+    line = f"✔ Acknowledged by {escape(user.first_name)}, {_when(context)}."
+    await _stamp_card(
+        context,
+        query.message.chat.id,
+        query.message if isinstance(query.message, Message) else None,
+        line,
+        InlineKeyboardMarkup.de_json(buttons, context.bot),
+    )
+
+
+async def resolve_options(update: Update, context: BotContext) -> None:
+    """Offers to resolve with or without a note for the reporter."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, _ = _parts(update)
+    if not context.services.officers.may_act(user.id, agency_id):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    await query.answer()
+    card_id = query.message.message_id
+    base = f"v1:o:res{{}}:{report_id}:{agency_id}:{card_id}"
+    markup = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Resolve without a note", callback_data=base.format("n"))],
+            [InlineKeyboardButton("Write a note for the reporter", callback_data=base.format("w"))],
+        ]
+    )
+    await context.bot.send_message(
+        query.message.chat.id,
+        "Resolve this report?",
+        reply_markup=markup,
+        reply_to_message_id=card_id,
+    )
+
+
+async def resolve_now(update: Update, context: BotContext) -> None:
+    """Resolves without a note."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, (card_id,) = _parts(update)
+    await _resolve(context, query.message.chat.id, report_id, agency_id, int(card_id), user, None)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.delete()
+
+
+async def note_prompt(update: Update, context: BotContext) -> None:
+    """Asks the officer to reply with the note (the prompt carries the report's marker)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, (card_id,) = _parts(update)
+    if not context.services.officers.may_act(user.id, agency_id):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    await query.answer()
+    marker = f"[ref {report_id}/{agency_id}/{card_id}]"
+    await context.bot.send_message(
+        query.message.chat.id,
+        f"{NOTE_PROMPT} {marker}: reply to this message with it. It is sent as you write it.",
+        reply_markup=ForceReply(selective=True, input_field_placeholder="Note for the reporter"),
+    )
+
+
+async def _resolve(
+    context: BotContext,
+    chat_id: int,
+    report_id: int,
+    agency_id: str,
+    card_id: int,
+    user: Any,
+    note: str | None,
+) -> Outcome:
+    outcome = await context.services.officers.resolve(
+        report_id, agency_id, user.id, user.first_name, note, utc_now()
+    )
+    if outcome.allowed and outcome.changed:
+        context.services.wake_outbox()
+        line = f"✔ Resolved by {escape(user.first_name)}, {_when(context)}."
+        if note:
+            line += f" Note: {escape(note)}"
+        message = _CardRef(chat_id, card_id)
+        await message.stamp(context, line)
+    return outcome
+
+
+class _CardRef:
+    """A card known only by its chat and message id (from a prompt's marker)."""
+
+    def __init__(self, chat_id: int, message_id: int) -> None:
+        self.chat_id, self.message_id = chat_id, message_id
+
+    async def stamp(self, context: BotContext, line: str) -> None:
+        """Append a line to the card and take its buttons away (its report is done here)."""
         try:
-            await query.edit_message_text(
-                text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            await context.bot.edit_message_reply_markup(self.chat_id, self.message_id)
+            await context.bot.send_message(
+                self.chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=self.message_id
             )
-        except BadRequest as exc:  # the card was deleted or already shows this
+        except BadRequest as exc:
             logger.warning("Could not update an alert card: %s", exc)
+
+
+async def refer_options(update: Update, context: BotContext) -> None:
+    """Lists the agencies this report may be passed to."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, _ = _parts(update)
+    officers = context.services.officers
+    report = await officers.reports.get(report_id)
+    if report is None or not officers.may_act(user.id, agency_id):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    targets = officers.referral_targets(report, agency_id)
+    if not targets:
+        await query.answer("This kind of report cannot be passed to another team.", show_alert=True)
+        return
+    await query.answer()
+    card_id = query.message.message_id
+    rows = [
+        [
+            InlineKeyboardButton(
+                context.services.config.agency(target).name,
+                callback_data=f"v1:o:reft:{report_id}:{agency_id}:{card_id}:{index}",
+            )
+        ]
+        for index, target in enumerate(targets)
+    ]
+    await context.bot.send_message(
+        query.message.chat.id,
+        "Pass this report to which team?",
+        reply_markup=InlineKeyboardMarkup(rows),
+        reply_to_message_id=card_id,
+    )
+
+
+async def refer_to(update: Update, context: BotContext) -> None:
+    """Passes the report to the chosen agency."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, (card_id, index) = _parts(update)
+    officers = context.services.officers
+    report = await officers.reports.get(report_id)
+    targets = officers.referral_targets(report, agency_id) if report else []
+    if not index.isdigit() or int(index) >= len(targets):
+        await query.answer("That choice is out of date.", show_alert=True)
+        return
+    target = targets[int(index)]
+    outcome = await officers.refer(
+        report_id, agency_id, target, user.id, user.first_name, utc_now()
+    )
+    if await _refuse_or_moved(update, outcome):
+        return
+    context.services.wake_outbox()
+    await query.answer("Passed on. The reporter has been told.")
+    name = context.services.config.agency(target).name
+    line = f"➜ Passed to {escape(name)} by {escape(user.first_name)}, {_when(context)}."
+    await _CardRef(query.message.chat.id, int(card_id)).stamp(context, line)
+    if isinstance(query.message, Message):
+        await query.message.delete()
+
+
+async def question_prompt(update: Update, context: BotContext) -> None:
+    """Asks the officer to reply with the question (anonymous reporters cannot be asked)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    report_id, agency_id, _ = _parts(update)
+    officers = context.services.officers
+    report = await officers.reports.get(report_id)
+    if report is None or not officers.may_act(user.id, agency_id):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    if report.reporter_chat_id is None:
+        await query.answer(
+            "This reporter is anonymous, so they cannot be asked anything.", show_alert=True
+        )
+        return
+    await query.answer()
+    marker = f"[ref {report_id}/{agency_id}/{query.message.message_id}]"
+    await context.bot.send_message(
+        query.message.chat.id,
+        f"{QUESTION_PROMPT} {marker}: reply to this message with it. The reporter will not "
+        "see who you are, and you will not see who they are.",
+        reply_markup=ForceReply(selective=True, input_field_placeholder="Your question"),
+    )
+
+
+async def typed_reply(update: Update, context: BotContext) -> None:
+    """An officer's reply to a note or question prompt: resolve with the note, or relay the
+    question to the reporter."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    prompt = message.reply_to_message
+    if prompt is None or prompt.from_user is None or prompt.from_user.id != context.bot.id:
+        return
+    found = _MARKER.search(prompt.text or "")
+    if found is None:
+        return
+    report_id, agency_id, card_id = int(found[1]), found[2], int(found[3])
+    text = message.text.strip()[:1000]
+    if (prompt.text or "").startswith(NOTE_PROMPT):
+        outcome = await _resolve(
+            context, message.chat.id, report_id, agency_id, card_id, user, text
+        )
+        answer = "Resolved; the reporter has your note." if outcome.changed else None
+    else:
+        outcome = await context.services.officers.ask(
+            report_id, agency_id, user.id, text, utc_now()
+        )
+        if outcome.changed:
+            context.services.wake_outbox()
+        answer = "Your question was sent to the reporter." if outcome.changed else None
+    if not outcome.allowed:
+        answer = REFUSED
+    elif answer is None:
+        state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
+        answer = f"Nothing was sent: this report is {state}."
+    await message.reply_text(answer)
+
+
+async def details(update: Update, context: BotContext) -> None:
+    """Sends a sensitive report's details to the officer's private chat with the bot."""
+    query, user = update.callback_query, update.effective_user
+    if query is None or user is None:
+        return
+    report_id, agency_id, _ = _parts(update)
+    services = context.services
+    report = await services.officers.reports.get(report_id)
+    if report is None or not services.officers.may_act(user.id, agency_id):
+        await query.answer(REFUSED, show_alert=True)
+        return
+    category = services.config.category(report.category)
+    assert category is not None
+    routing = route(services.config, category, report.answers, report.ward, report.created_at)
+    text = card(
+        services.config, report, category, services.config.agency(agency_id), routing, full=True
+    )
+    try:
+        await context.bot.send_message(
+            user.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+    except (Forbidden, BadRequest):
+        await query.answer(
+            f"Start a private chat with me first (t.me/{context.bot.username}), then tap again.",
+            show_alert=True,
+        )
+        return
+    await services.officers.reports.add_event(
+        report_id, actor=f"officer:{user.id}", kind="details_viewed", detail={"agency": agency_id}
+    )
+    await query.answer("Sent to your private chat with me.")
+
+
+async def reporter_answer(update: Update, context: BotContext) -> None:
+    """A reporter's reply to an officer's question, relayed to the agency as the bot's text."""
+    message = update.effective_message
+    if message is None or message.text is None or message.reply_to_message is None:
+        return
+    prompt = message.reply_to_message.text or ""
+    found = re.search(rf"{ASKS_MARK} ([0-9A-Z]{{3}}-[0-9A-Z]{{3}})", prompt)
+    if found is None:
+        await not_understood(update, context)  # a reply to something else: never silence
+        return
+    relayed = await context.services.officers.relay_answer(
+        found[1], message.chat.id, message.text.strip()[:1000], utc_now()
+    )
+    if relayed:
+        context.services.wake_outbox()
+        await message.reply_text("Thank you: your answer was passed to the team.")
+    else:
+        await message.reply_text("Sorry, that question can no longer be answered here.")
 
 
 async def queue(update: Update, context: BotContext) -> None:
@@ -73,10 +399,7 @@ async def queue(update: Update, context: BotContext) -> None:
     now = utc_now()
     texts = [
         queue_text(
-            context.services.config,
-            agency,
-            await officers.reports.open_for_agency(agency),
-            now,
+            context.services.config, agency, await officers.reports.open_for_agency(agency), now
         )
         for agency in agencies
     ]
@@ -84,8 +407,19 @@ async def queue(update: Update, context: BotContext) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    """The alert card's buttons, and /queue."""
+    """The alert card's buttons, the typed notes and questions, the reporter's answers, /queue."""
+    groups = filters.ChatType.GROUPS
+    replies = filters.REPLY & filters.TEXT & ~filters.COMMAND
     return [
-        CallbackQueryHandler(acknowledge, pattern=ACK_PATTERN),
+        CallbackQueryHandler(acknowledge, pattern=rf"^v1:o:ack:{_ID}$"),
+        CallbackQueryHandler(resolve_options, pattern=rf"^v1:o:res:{_ID}$"),
+        CallbackQueryHandler(resolve_now, pattern=rf"^v1:o:resn:{_ID}:\d+$"),
+        CallbackQueryHandler(note_prompt, pattern=rf"^v1:o:resw:{_ID}:\d+$"),
+        CallbackQueryHandler(refer_options, pattern=rf"^v1:o:ref:{_ID}$"),
+        CallbackQueryHandler(refer_to, pattern=rf"^v1:o:reft:{_ID}:\d+:\d+$"),
+        CallbackQueryHandler(question_prompt, pattern=rf"^v1:o:ask:{_ID}$"),
+        CallbackQueryHandler(details, pattern=rf"^v1:o:det:{_ID}$"),
+        MessageHandler(groups & replies, typed_reply),
+        MessageHandler(filters.ChatType.PRIVATE & replies, reporter_answer),
         CommandHandler("queue", queue),
     ]

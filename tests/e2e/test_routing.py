@@ -35,7 +35,7 @@ async def test_alert_reaches_the_agency_and_acknowledgement_reaches_the_reporter
         pin = await client.wait_for_message(
             WASTE_CHAT, after=0, predicate=lambda m: "location" in m
         )
-        assert buttons(card) == ["Acknowledge"]
+        assert buttons(card) == ["Acknowledge", "Resolve", "Refer", "Ask the reporter"]
         assert "new fly tipping report" in card["text"]
         assert "Tyres" in card["text"]
 
@@ -72,7 +72,7 @@ async def test_alert_reaches_the_agency_and_acknowledgement_reaches_the_reporter
     assert ref in told["text"]
     assert "already acknowledged" in answer["text"]
     assert "only officers of the team" in refused["text"]
-    assert buttons(edited) == []
+    assert buttons(edited) == ["Resolve", "Refer", "Ask the reporter"]
     notes = [m for m in await client.bot_messages(sam.id) if "picked it up" in m.get("text", "")]
     assert len(notes) == 1
     assert "picked up by the team" in status["text"]

@@ -1,0 +1,174 @@
+"""The officer's actions beyond acknowledging: resolve with a note, refer, ask the reporter and
+relay the answer, and a sensitive report's details in a private chat."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.emulator import EmulatorClient
+from bot.emulator.client import buttons
+
+from .harness import load, running_bot
+from .resident import Resident
+from .test_report import ST_ALBANS, _finish, _to_location
+
+WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
+ASB_CHAT = -1001000000003
+POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
+
+
+def _has(text: str) -> Any:
+    return lambda m: text in (m.get("text") or "")
+
+
+async def _fly_tipping(client: EmulatorClient, sam: Resident) -> tuple[str, dict[str, Any]]:
+    await _to_location(
+        sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
+    )
+    await sam.pin(*ST_ALBANS, until="When did it happen")
+    ref = await _finish(sam)
+    card = await client.wait_for_message(WASTE_CHAT, predicate=_has(ref))
+    return ref, card
+
+
+async def test_ask_relay_and_resolve_with_a_note(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """An officer's question reaches the reporter as the bot's text, the answer comes back the
+    same way, and resolving with a note tells the reporter the note and closes the card."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        ref, card = await _fly_tipping(client, sam)
+        pressed = await client.press(
+            WASTE_OFFICER, WASTE_CHAT, "Ask the reporter", card["message_id"]
+        )
+        prompt = await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("Question for the reporter")
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER, "Is it blocking the path?", WASTE_CHAT, reply_to=prompt["message_id"]
+        )
+        asked = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("asks about your report")
+        )
+        answered = await client.send_text(sam.id, "Yes, half of it", reply_to=asked["message_id"])
+        relayed = await client.wait_for_message(
+            WASTE_CHAT, after=answered.seq, predicate=_has("answers")
+        )
+        thanks = await client.wait_for_message(sam.id, after=answered.seq)
+
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Resolve", card["message_id"])
+        await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("Resolve this report?")
+        )
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Write a note for the reporter")
+        note_prompt = await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("Note for the reporter")
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER,
+            "Cleared this morning & <b>thanks</b>",
+            WASTE_CHAT,
+            reply_to=note_prompt["message_id"],
+        )
+        told = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("has resolved it")
+        )
+        status = await sam.say(f"/status {ref}", until=ref)
+    assert ref in asked["text"]
+    assert "Is it blocking the path?" in asked["text"]
+    assert "Sam" not in asked["text"]
+    assert "Officer" not in asked["text"]
+    assert relayed["text"] == f"The reporter of {ref} answers:\nYes, half of it"
+    assert "forward_origin" not in relayed
+    assert "passed to the team" in thanks["text"]
+    assert "Cleared this morning & <b>thanks</b>" in told["text"]
+    assert "resolved" in status["text"]
+    cards = [
+        m for m in await client.bot_messages(WASTE_CHAT) if m["message_id"] == card["message_id"]
+    ]
+    assert buttons(cards[0]) == []
+
+
+async def test_refer_routes_to_the_other_agency_and_tells_the_reporter(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """Referring passes the report to the chosen agency (its own card arrives there), ends this
+    agency's part, and the reporter is told."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        ref, card = await _fly_tipping(client, sam)
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Refer", card["message_id"])
+        offer = await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("Pass this report")
+        )
+        # A second officer picks another team from the same list at the same moment.
+        await client.add_fault("delay", chat_id=WASTE_CHAT, methods=["deleteMessage"], delay=1)
+        chosen = await client.press(
+            WASTE_OFFICER, WASTE_CHAT, "St Albans District Council, Community Protection (ASB)"
+        )
+        late = await client.press(  # a second choice from the same, now stale, list
+            WASTE_OFFICER, WASTE_CHAT, "Hertfordshire Trading Standards", offer["message_id"]
+        )
+        new_card = await client.wait_for_message(ASB_CHAT, after=chosen.seq, predicate=_has(ref))
+        told = await client.wait_for_message(sam.id, after=chosen.seq, predicate=_has("passed to"))
+        answer = await client.wait_for_callback_answer(late.callback_query_id, after=late.seq)
+    assert "Acknowledge" in buttons(new_card)
+    assert "Community Protection" in told["text"]
+    assert "already referred" in answer["text"]
+    cards = [
+        m for m in await client.bot_messages(WASTE_CHAT) if m["message_id"] == card["message_id"]
+    ]
+    assert buttons(cards[0]) == []
+
+
+async def test_sensitive_details_only_to_an_authorised_officer_in_private(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """The police officer gets a hate incident's details in a private chat; the reporter, who
+    is anonymous, cannot be asked; a council officer cannot see the details."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _to_location(
+            sam,
+            "Hate incident",
+            ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
+        )
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        await sam.tap("Now or just now", until="Describe")
+        await sam.say("They mocked a man in a wheelchair", until="Photos help")
+        await sam.tap("No photos", until="keep you updated")
+        await sam.tap("Report anonymously", until="Please check your report")
+        done = await sam.tap("Submit report", until="Your reference")
+        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        card = await client.wait_for_message(POLICE_HATE_CHAT, predicate=_has(ref))
+
+        early = await client.press(
+            POLICE_OFFICER, POLICE_HATE_CHAT, "Details (private)", card["message_id"]
+        )
+        first = await client.wait_for_callback_answer(early.callback_query_id, after=early.seq)
+        await client.send_command(POLICE_OFFICER, "start")
+        pressed = await client.press(
+            POLICE_OFFICER, POLICE_HATE_CHAT, "Details (private)", card["message_id"]
+        )
+        private = await client.wait_for_message(
+            POLICE_OFFICER, after=pressed.seq, predicate=_has(ref)
+        )
+        ask = await client.press(
+            POLICE_OFFICER, POLICE_HATE_CHAT, "Ask the reporter", card["message_id"]
+        )
+        anonymous = await client.wait_for_callback_answer(ask.callback_query_id, after=ask.seq)
+        await client.add_member(POLICE_HATE_CHAT, WASTE_OFFICER)
+        wrong = await client.press(
+            WASTE_OFFICER, POLICE_HATE_CHAT, "Details (private)", card["message_id"]
+        )
+        refused = await client.wait_for_callback_answer(wrong.callback_query_id, after=wrong.seq)
+    assert "Start a private chat with me first" in first["text"]
+    assert "wheelchair" in private["text"]
+    assert "Disability" in private["text"]
+    assert "anonymous" in anonymous["text"]
+    assert "only officers of the team" in refused["text"]
+    assert [
+        m for m in await client.bot_messages(WASTE_OFFICER) if ref in (m.get("text") or "")
+    ] == []
