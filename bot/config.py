@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -43,6 +44,8 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 NonEmpty = Annotated[StrictStr, Field(min_length=1)]
 Identifier = Annotated[StrictStr, Field(pattern=_ID_PATTERN.pattern)]
 ChatId = StrictInt
+EmailAddress = Annotated[StrictStr, Field(pattern=r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")]
+EnvName = Annotated[StrictStr, Field(pattern=r"^[A-Z_][A-Z0-9_]*$")]
 
 
 class _Model(BaseModel):
@@ -139,13 +142,38 @@ class Admins(_Model):
 
 
 class Agency(_Model):
-    """A team that receives reports and acts on them in its group chat."""
+    """A team that receives reports and acts on them in its group chat, and optionally also
+    by e-mail (through ``[smtp]``) and by a signed webhook (an Open311 GeoReport v2 request)."""
 
     id: Identifier
     name: NonEmpty
     chat_id: ChatId
     officers: tuple[StrictInt, ...] = ()
     description: NonEmpty | None = None
+    email: EmailAddress | None = None
+    webhook_url: NonEmpty | None = None
+    # The NAME of the environment variable holding the webhook's HMAC secret, never the secret.
+    webhook_secret_env: EnvName | None = None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_webhook(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"an http:// or https:// address, got {value!r}")
+        return value
+
+
+class Smtp(_Model):
+    """The mail server that carries e-mail alerts to agencies that have an ``email``."""
+
+    host: NonEmpty
+    port: Annotated[StrictInt, Field(ge=1, le=65535)] = 587
+    starttls: StrictBool = True
+    username: NonEmpty | None = None
+    # The NAME of the environment variable holding the password, never the password.
+    password_env: EnvName | None = None
+    sender: EmailAddress
 
 
 Priority = Literal["low", "normal", "high", "urgent"]
@@ -246,6 +274,7 @@ class Config(_Model):
     admins: Admins
     geography: Geography
     reporting: Reporting = Reporting()
+    smtp: Smtp | None = None
     agencies: tuple[Agency, ...] = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     routes: tuple[Route, ...] = ()
@@ -391,6 +420,13 @@ _EXPECTED = {
     "string_pattern_mismatch": "expected an id of lower-case letters, digits, '-' or '_'",
 }
 
+_PATTERNS = {
+    "email": "expected an e-mail address such as 'team@example.org'",
+    "sender": "expected an e-mail address such as 'safetybot@example.org'",
+    "webhook_secret_env": "expected the NAME of an environment variable, like 'WASTE_HOOK_KEY'",
+    "password_env": "expected the NAME of an environment variable, like 'SMTP_PASSWORD'",
+}
+
 
 def _describe(exc: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
     errors = exc.errors(include_url=False)
@@ -404,6 +440,8 @@ def _describe(exc: ValidationError, raw: Mapping[str, Any]) -> list[Problem]:
         if kind in ("value_error", "literal_error", "greater_than_equal", "less_than_equal"):
             message = "expected " + str(error["msg"]).removeprefix("Value error, ")
             message = message.replace("expected Input should be", "expected")
+        elif kind == "string_pattern_mismatch" and loc[-1] in _PATTERNS:
+            message = _PATTERNS[str(loc[-1])]
         else:
             message = _EXPECTED.get(kind, str(error["msg"]))
         if kind.endswith("_type") and kind != "model_type":
@@ -485,6 +523,8 @@ def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                     "each agency needs its own group chat",
                 )
             chats.setdefault(chat_id, str(agency.get("id")))
+        yield from _check_channels(_key_path(("agencies", index), raw), agency, raw)
+    yield from _check_smtp(raw.get("smtp"))
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
@@ -497,6 +537,34 @@ def _cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                     f"categories[{index}].agencies[{position}]",
                     f'no agency has id "{agency_id}" (known: {known})',
                 )
+
+
+def _check_channels(
+    path: str, agency: Mapping[str, Any], raw: Mapping[str, Any]
+) -> Iterable[Problem]:
+    """E-mail needs an [smtp] table; a webhook needs the name of its secret's variable."""
+    if agency.get("email") is not None and not isinstance(raw.get("smtp"), dict):
+        yield Problem(f"{path}.email", "needs an [smtp] table saying how to send e-mail")
+    has_url = agency.get("webhook_url") is not None
+    has_secret = agency.get("webhook_secret_env") is not None
+    if has_url and not has_secret:
+        yield Problem(
+            f"{path}.webhook_secret_env",
+            "is required with webhook_url: the NAME of the environment variable holding "
+            "the HMAC secret",
+        )
+    if has_secret and not has_url:
+        yield Problem(f"{path}.webhook_url", "is required with webhook_secret_env")
+
+
+def _check_smtp(smtp: Any) -> Iterable[Problem]:
+    """A login needs both the user name and the name of the password's variable."""
+    if not isinstance(smtp, dict):
+        return
+    if smtp.get("username") is not None and smtp.get("password_env") is None:
+        yield Problem("smtp.password_env", "is required with smtp.username")
+    if smtp.get("password_env") is not None and smtp.get("username") is None:
+        yield Problem("smtp.username", "is required with smtp.password_env")
 
 
 def _check_questions(path: str, category: Mapping[str, Any]) -> Iterable[Problem]:

@@ -17,8 +17,10 @@ from telegram.ext import BaseHandler
 
 from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, BotContext, Services, build_application
+from bot.channels.composite import CompositeSender  # outbox dispatcher wiring
 from bot.config import Config, read_webhook_secret
 from bot.dispatch import AdminNotice, Dispatcher  # outbox dispatcher wiring
+from bot.reminders import Reminders, ReminderTiming  # reminder wiring
 from bot.telegram_sender import TelegramSender  # outbox dispatcher wiring
 from storage.db import Database
 
@@ -32,14 +34,17 @@ async def serve(
     *,
     extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
     ready: asyncio.Event | None = None,
+    reminder_timing: ReminderTiming | None = None,
 ) -> None:
     """Run the bot until ``stop`` is set: by long polling, or as a webhook listener.
 
-    ``ready`` is set once updates are being received.
+    ``ready`` is set once updates are being received; ``reminder_timing`` (tests shorten it)
+    says how often overdue reports are looked for.
     """
     db = await Database.open(config.storage.database)
     services = None
     dispatcher: Dispatcher | None = None  # outbox dispatcher wiring
+    reminders: Reminders | None = None  # reminder wiring
     try:
         services = Services.create(config, db)
         application = build_application(services, token, extra_handlers=extra_handlers)
@@ -51,6 +56,16 @@ async def serve(
             # Outbox dispatcher wiring: sending starts before updates come in.
             dispatcher = _outbox_dispatcher(services, application.bot)
             dispatcher.start()
+            # Reminder wiring: overdue reports are looked for once the dispatcher can send.
+            timing = reminder_timing or ReminderTiming()
+            reminders = Reminders(
+                config,
+                db,
+                services.wake_outbox,
+                interval=timing.interval,
+                escalate_after=timing.escalate_after,
+            )
+            reminders.start()
             updater = application.updater
             assert updater is not None
             if config.telegram.mode == "webhook":
@@ -76,9 +91,12 @@ async def serve(
             await stop.wait()
             logger.info("Stopping")
             await updater.stop()
+            await reminders.stop()  # reminder wiring: before the dispatcher stops
             await dispatcher.stop()  # outbox dispatcher wiring: before the application stops
             await application.stop()
     finally:
+        if reminders is not None:  # reminder wiring: when start-up failed
+            await reminders.stop()
         if dispatcher is not None:  # outbox dispatcher wiring: when start-up failed
             await dispatcher.stop()
         if services is not None:
@@ -90,7 +108,8 @@ async def serve(
 
 
 def _outbox_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher of the outbox, sending with the Application's (rate-limited) bot.
+    """The dispatcher of the outbox, sending with the Application's (rate-limited) bot, and
+    e-mails and webhook calls through their own senders.
 
     It is woken by ``services.wake_outbox()``; an undeliverable item becomes a note (reason
     only) to the admins' chat, or to each admin when there is no admins' chat.
@@ -98,6 +117,5 @@ def _outbox_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     admins = services.config.admins
     chats = [admins.chat_id] if admins.chat_id is not None else list(admins.user_ids)
     notice = AdminNotice(services.outbox, [str(chat) for chat in chats], services.wake_outbox)
-    return Dispatcher(
-        services.outbox, TelegramSender(bot), fallback=notice, wakeup=services.outbox_ready
-    )
+    sender = CompositeSender.for_config(services.config, TelegramSender(bot))
+    return Dispatcher(services.outbox, sender, fallback=notice, wakeup=services.outbox_ready)

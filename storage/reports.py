@@ -425,3 +425,99 @@ class ReportRepository:
             status=row["status"],
             photos=tuple(photo["file_id"] for photo in photos),
         )
+
+    # -- reminders (bot/reminders.py): routings past their targets, and marks of what was done
+
+    async def due_for_reminder(self, now: datetime, *, limit: int = 100) -> list[LateRouting]:
+        """Routings still ``sent`` whose acknowledge-by time has passed, not yet reminded."""
+        return await self._late_routings(
+            "a.state = 'sent' AND a.ack_by IS NOT NULL AND a.ack_by <= ? AND a.reminded_at IS NULL",
+            to_db(now),
+            limit,
+        )
+
+    async def due_for_escalation(
+        self, reminded_before: datetime, *, limit: int = 100
+    ) -> list[LateRouting]:
+        """Routings still ``sent`` reminded at or before ``reminded_before``, not yet escalated."""
+        return await self._late_routings(
+            "a.state = 'sent' AND a.reminded_at IS NOT NULL AND a.reminded_at <= ?"
+            " AND a.escalated_at IS NULL",
+            to_db(reminded_before),
+            limit,
+        )
+
+    async def due_for_overdue_list(self, now: datetime, *, limit: int = 100) -> list[LateRouting]:
+        """Routings not resolved (sent, acknowledged, in progress) whose resolve-by time has
+        passed, not yet listed for the admins."""
+        return await self._late_routings(
+            "a.state IN ('sent', 'acknowledged', 'in_progress') AND a.resolve_by IS NOT NULL"
+            " AND a.resolve_by <= ? AND a.overdue_listed_at IS NULL",
+            to_db(now),
+            limit,
+        )
+
+    async def mark_reminded(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
+        """Record that the agency was reminded; False if it already was (or is not routed)."""
+        result = await self._db.execute(
+            "UPDATE report_agencies SET reminded_at = ?"
+            " WHERE report_id = ? AND agency_id = ? AND reminded_at IS NULL",
+            (to_db(at), report_id, agency_id),
+        )
+        return result.rowcount > 0
+
+    async def mark_escalated(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
+        """Record that the admins were told; False if they already were (or is not routed)."""
+        result = await self._db.execute(
+            "UPDATE report_agencies SET escalated_at = ?"
+            " WHERE report_id = ? AND agency_id = ? AND escalated_at IS NULL",
+            (to_db(at), report_id, agency_id),
+        )
+        return result.rowcount > 0
+
+    async def mark_overdue_listed(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
+        """Record that the admins were told it is overdue; False if they already were."""
+        result = await self._db.execute(
+            "UPDATE report_agencies SET overdue_listed_at = ?"
+            " WHERE report_id = ? AND agency_id = ? AND overdue_listed_at IS NULL",
+            (to_db(at), report_id, agency_id),
+        )
+        return result.rowcount > 0
+
+    async def _late_routings(self, condition: str, moment: str, limit: int) -> list[LateRouting]:
+        rows = await self._db.fetchall(
+            "SELECT a.report_id, a.agency_id, a.state, a.ack_by, a.resolve_by, a.reminded_at,"  # noqa: S608 - condition is one of the fixed texts above
+            " r.ref, r.category, r.priority FROM report_agencies a"
+            " JOIN reports r ON r.id = a.report_id WHERE " + condition + " ORDER BY a.report_id,"
+            " a.agency_id LIMIT ?",
+            (moment, limit),
+        )
+        return [
+            LateRouting(
+                report_id=row["report_id"],
+                ref=row["ref"],
+                category=row["category"],
+                priority=row["priority"],
+                agency_id=row["agency_id"],
+                state=row["state"],
+                ack_by=from_db_optional(row["ack_by"]),
+                resolve_by=from_db_optional(row["resolve_by"]),
+                reminded_at=from_db_optional(row["reminded_at"]),
+            )
+            for row in rows
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class LateRouting:
+    """A routing past one of its targets, with what a reminder may say (no details)."""
+
+    report_id: int
+    ref: str
+    category: str
+    priority: Priority
+    agency_id: str
+    state: AgencyState
+    ack_by: datetime | None
+    resolve_by: datetime | None
+    reminded_at: datetime | None

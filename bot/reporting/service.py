@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.alerts import alerts
+from bot.channels.items import enqueue_channel_items
 from bot.config import Category, Config
 from bot.keyring import resident_key
 from bot.reporting.draft import Draft
@@ -146,6 +147,7 @@ class ReportService:
                 await self._outbox.enqueue(
                     item.kind, item.target, item.payload, dedupe_key=item.dedupe_key, now=now
                 )
+            await enqueue_channel_items(self._outbox, self._config, report, category, routing)
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         return report
 

@@ -1,0 +1,46 @@
+"""The facts of a report in plain words, shared by the e-mail and the webhook."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.config import Category, Config
+from bot.reporting import questions
+from bot.routing import Routing
+from storage.reports import Report
+
+PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
+
+
+def area(report: Report) -> str:
+    """Where the report is, as the resident and the ward name it."""
+    parts = [p for p in (report.location_text, report.ward) if p]
+    return ", ".join(parts) or "not given"
+
+
+def answers(report: Report, category: Category) -> dict[str, str]:
+    """The resident's answers in words, by question id, in the category's order."""
+    return {
+        question.id: questions.describe(question, report.answers[question.id])
+        for question in category.questions
+        if question.id in report.answers
+    }
+
+
+def flags(report: Report) -> list[str]:
+    """What the agency must check about the location."""
+    found = []
+    if report.outside_district:
+        found.append("Outside the district.")
+    if report.needs_location_check:
+        found.append("Near the district's edge: please confirm it is ours.")
+    return found
+
+
+def targets(config: Config, routing: Routing) -> str:
+    """The response targets in the partnership's time zone."""
+    zone = ZoneInfo(config.partnership.timezone)
+    return (
+        f"Acknowledge by {routing.acknowledge_by.astimezone(zone):%a %-d %b %H:%M}; "
+        f"resolve by {routing.resolve_by.astimezone(zone):%a %-d %b %H:%M}."
+    )

@@ -1,0 +1,61 @@
+"""Through the real bot: a fly-tipping report reaches the waste team's e-mail and webhook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.emulator import EmulatorClient, EmulatorServer
+from tests.e2e.harness import load, running_bot, write_config
+from tests.e2e.resident import Resident
+from tests.e2e.test_report import ST_ALBANS, _finish, _to_location
+
+from .support import SECRET, SECRET_ENV, MailBox, Receiver, eventually
+
+WASTE_CHAT = -1001000000001
+
+
+async def test_fly_tipping_reaches_email_and_webhook_once(
+    tmp_path: Path,
+    server: EmulatorServer,
+    client: EmulatorClient,
+    resident: int,
+    smtp: tuple[MailBox, int],
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Besides the Telegram card, the SMTP server gets one e-mail and the receiver one signed
+    Open311 request, each naming the reference."""
+    box, port = smtp
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+    path = write_config(tmp_path, server.url)
+    channels = (
+        f'email = "waste@example.org"\nwebhook_url = "{receiver.url}"\n'
+        f'webhook_secret_env = "{SECRET_ENV}"\n'
+    )
+    smtp_table = (
+        f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
+        'sender = "safetybot@example.org"\n'
+    )
+    text = path.read_text().replace('id = "sadc-waste"\n', 'id = "sadc-waste"\n' + channels, 1)
+    path.write_text(text + smtp_table)
+    sam = Resident(client, resident)
+    async with running_bot(load(path)):
+        await _to_location(
+            sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
+        )
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        ref = await _finish(sam)
+        await client.wait_for_message(WASTE_CHAT, predicate=lambda m: ref in (m.get("text") or ""))
+        await eventually(lambda: bool(box.messages), box.changed, "the e-mail")
+        await eventually(lambda: bool(receiver.calls), receiver.changed, "the webhook call")
+    assert len(box.messages) == 1
+    assert box.recipients == [["waste@example.org"]]
+    assert ref in str(box.messages[0]["Subject"])
+    assert "Tyres" in box.messages[0].get_content()
+    assert len(receiver.calls) == 1
+    call = receiver.calls[0]
+    assert call.signed
+    assert call.body["service_request_id"] == ref
+    assert call.body["service_code"] == "fly-tipping"

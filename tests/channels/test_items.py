@@ -1,0 +1,148 @@
+"""What e-mail and webhook agencies receive for a new report: facts, redaction, safe text."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.channels.items import SENSITIVE_LINE, channel_items
+from bot.channels.webhook_sender import encode
+from bot.config import Config, default_config_text, parse_config
+from bot.routing import route
+from storage.reports import Report
+
+CHANNELS = (
+    'email = "waste@example.org"\n'
+    'webhook_url = "https://backoffice.example.org/open311"\n'
+    'webhook_secret_env = "WASTE_HOOK"\n'
+)
+SMTP = '\n[smtp]\nhost = "127.0.0.1"\nsender = "safetybot@example.org"\n'
+ODD = '<b>Bags</b> & "tyres" by the <script>alert(1)</script> gate\nsecond line \u2014 caf\u00e9'
+NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def config() -> Config:
+    """The shipped config with e-mail and a webhook for waste and the hate crime team."""
+    text = default_config_text()
+    for agency in ("sadc-waste", "herts-police-hate"):
+        text = text.replace(f'id = "{agency}"\n', f'id = "{agency}"\n' + CHANNELS, 1)
+    return parse_config(text + SMTP, base_dir=Path("."))
+
+
+def report(category: str, **changes: object) -> Report:
+    """A stored report as the repository returns it."""
+    values: dict[str, object] = {
+        "id": 7,
+        "ref": "K7QX4M",
+        "category": category,
+        "answers": {"waste": ["tyres"], "amount": "car-boot"},
+        "description": ODD,
+        "latitude": 51.7527,
+        "longitude": -0.3394,
+        "location_text": "Clarence Park <east>",
+        "ward": "Clarence",
+        "outside_district": False,
+        "needs_location_check": False,
+        "occurred_at": NOW,
+        "created_at": NOW,
+        "reporter_chat_id": None,
+        "anonymous": True,
+        "contact_phone": None,
+        "priority": "normal",
+        "status": "new",
+        "photos": ("file-1",),
+    }
+    values.update(changes)
+    return Report(**values)  # type: ignore[arg-type]
+
+
+def items_for(config: Config, stored: Report) -> dict[str, dict[str, object]]:
+    """The channel items for ``stored``, by kind (one agency has channels in each case)."""
+    category = config.category(stored.category)
+    assert category is not None
+    routing = route(config, category, stored.answers, stored.ward, NOW)
+    items = channel_items(config, stored, category, routing)
+    assert len({i.kind for i in items}) == len(items) == 2, items
+    return {i.kind: {"target": i.target, "key": i.dedupe_key, **i.payload} for i in items}
+
+
+def test_fly_tipping_email_carries_the_cards_facts_in_plain_text(config: Config) -> None:
+    """The e-mail names the reference, answers, place, map, description and targets; what
+    the resident typed is kept as typed (plain text: nothing to escape, nothing run)."""
+    email = items_for(config, report("fly-tipping"))["email"]
+    assert (email["target"], email["to"]) == ("waste@example.org", "waste@example.org")
+    assert email["key"] == "email:7:sadc-waste"
+    assert email["subject"] == "Normal: new fly tipping report K7QX4M"
+    body = str(email["body"])
+    assert "Reference: K7QX4M" in body
+    assert "Tyres" in body
+    assert "Area: Clarence Park <east>, Clarence" in body
+    assert "mlat=51.75270&mlon=-0.33940" in body
+    assert f"Description: {ODD}" in body
+    assert "&amp;" not in body
+    assert "Photos: 1" in body
+    assert "Acknowledge by" in body
+
+
+def test_fly_tipping_webhook_is_an_open311_request(config: Config) -> None:
+    """The body has GeoReport v2's fields, the answers as attributes, and no media_url; odd
+    characters survive a JSON round trip unchanged."""
+    hook = items_for(config, report("fly-tipping"))["webhook"]
+    assert hook["key"] == "webhook:7:sadc-waste"
+    assert hook["url"] == hook["target"] == "https://backoffice.example.org/open311"
+    assert hook["secret_env"] == "WASTE_HOOK"
+    body = hook["body"]
+    assert isinstance(body, dict)
+    assert body["service_code"] == "fly-tipping"
+    assert body["service_name"] == "Fly tipping"
+    assert body["service_request_id"] == "K7QX4M"
+    assert body["status"] == "open"
+    assert body["requested_datetime"] == "2024-05-01T09:30:00+00:00"
+    assert (body["lat"], body["long"]) == (51.7527, -0.3394)
+    assert body["address_string"] == "Clarence Park <east>, Clarence"
+    assert body["description"] == ODD
+    assert "media_url" not in body
+    assert "Tyres" in body["attributes"]["waste"]
+    assert json.loads(encode(body)) == body
+
+
+def test_sensitive_report_carries_no_details(config: Config) -> None:
+    """A hate incident's e-mail and webhook say the reference, category, area and priority
+    only: no description, answers, point or photos."""
+    stored = report("hate-incident", answers={}, description="Names and a licence plate")
+    sent = items_for(config, stored)
+    body = str(sent["email"]["body"])
+    lines = body.splitlines()
+    assert lines[:3] == [
+        "Reference: K7QX4M",
+        "Category: Hate incident",
+        "Area: Clarence Park <east>, Clarence",
+    ]
+    assert lines[3].startswith("Priority: ")
+    assert SENSITIVE_LINE in body
+    assert "licence plate" not in body
+    assert "mlat" not in body
+    request = sent["webhook"]["body"]
+    assert isinstance(request, dict)
+    assert set(request) == {
+        "service_request_id",
+        "service_code",
+        "service_name",
+        "status",
+        "priority",
+        "requested_datetime",
+        "address_string",
+    }
+
+
+def test_agencies_without_channels_get_no_items(config: Config) -> None:
+    """Graffiti goes to street cleansing, which has only its Telegram chat."""
+    category = config.category("graffiti")
+    assert category is not None
+    stored = report("graffiti", answers={})
+    routing = route(config, category, {}, None, NOW)
+    assert channel_items(config, stored, category, routing) == []
