@@ -136,7 +136,7 @@ def build_application(
     ``extra_handlers`` come first, before the product's own; tests use it to add flows.
     """
     # Imported here so that the handler modules can import BotContext from this module.
-    from handlers import errors, myreports, officer, report, start
+    from handlers import admin, errors, myreports, officer, report, start
 
     config = services.config
     api_url = config.telegram.api_url
@@ -168,6 +168,7 @@ def build_application(
     application.add_handlers(report.handlers(config.reporting.timeout_minutes))
     application.add_handlers(myreports.handlers())
     application.add_handlers(officer.handlers())
+    application.add_handlers(admin.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

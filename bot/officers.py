@@ -6,20 +6,31 @@ routed to (officers are listed in the configuration).
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
 from bot.alerts import PRIORITY_WORDS, alerts
 from bot.config import Config
+from bot.reporting.reference import new_reference
 from bot.routing import route
 from storage.db import Database
+from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository
 from storage.reports import QueueEntry, Report, ReportRepository
 
 logger = logging.getLogger(__name__)
+
+CODE_LIFETIME = timedelta(days=2)
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
 
 STATE_WORDS = {
     "sent": "waiting to be acknowledged",
@@ -53,19 +64,52 @@ class OfficerService:
         self._db = db
         self.reports = ReportRepository(db)
         self._outbox = OutboxRepository(db)
+        self._enrolments = OfficerRepository(db)
 
-    def agencies_of(self, user_id: int) -> list[str]:
-        """The agencies this Telegram user is an officer of."""
-        return [a.id for a in self._config.agencies if user_id in a.officers]
+    async def agencies_of(self, user_id: int) -> list[str]:
+        """The agencies this Telegram user is an officer of (listed or enrolled)."""
+        return [a.id for a in self._config.agencies if await self.may_act(user_id, a.id)]
 
     def agency_of_chat(self, chat_id: int) -> str | None:
         """The agency whose group chat this is, if any."""
         return next((a.id for a in self._config.agencies if a.chat_id == chat_id), None)
 
-    def may_act(self, user_id: int, agency_id: str) -> bool:
-        """Whether this Telegram user is an officer of this agency."""
+    async def may_act(self, user_id: int, agency_id: str) -> bool:
+        """Whether this Telegram user is, right now, an officer of this agency: listed in the
+        configuration, or enrolled with a code and not revoked."""
         agency = next((a for a in self._config.agencies if a.id == agency_id), None)
-        return agency is not None and user_id in agency.officers
+        if agency is None:
+            return False
+        return user_id in agency.officers or await self._enrolments.is_enrolled(user_id, agency_id)
+
+    def is_admin(self, user_id: int) -> bool:
+        """Whether this Telegram user is a partnership admin."""
+        return user_id in self._config.admins.user_ids
+
+    async def issue_code(self, admin_id: int, agency_id: str, now: datetime) -> str | None:
+        """A one-time enrolment code for an agency (valid for two days), or None if the agency
+        is unknown. Only its hash is stored."""
+        if not any(a.id == agency_id for a in self._config.agencies):
+            return None
+        code = new_reference() + new_reference()[3:]
+        await self._enrolments.issue(
+            _hash(code), agency_id, admin_id=admin_id, now=now, expires=now + CODE_LIFETIME
+        )
+        logger.info("Enrolment code issued for %s", agency_id)
+        return code
+
+    async def enrol(self, user_id: int, code: str, now: datetime) -> str | None:
+        """Use a code: the user becomes an officer of its agency; returns the agency id."""
+        typed = re.sub(r"[^0-9A-Z]", "", code.upper())
+        canonical = f"{typed[:3]}-{typed[3:6]}-{typed[6:]}"
+        agency = await self._enrolments.redeem(_hash(canonical), user_id, now)
+        if agency is not None:
+            logger.info("An officer enrolled in %s", agency)
+        return agency
+
+    async def revoke(self, user_id: int, agency_id: str, now: datetime) -> int:
+        """Take an enrolled officer's rights away at once."""
+        return await self._enrolments.revoke(user_id, agency_id, now)
 
     async def acknowledge(
         self, report_id: int, agency_id: str, officer_id: int, officer_name: str, now: datetime
@@ -75,7 +119,7 @@ class OfficerService:
         routed = {a.agency_id: a for a in await self.reports.agencies(report_id)}
         if report is None or agency_id not in routed:
             return Outcome(allowed=False, changed=False, report=report, state=None)
-        if not self.may_act(officer_id, agency_id):
+        if not await self.may_act(officer_id, agency_id):
             await self.reports.add_event(
                 report_id,
                 actor=f"telegram:{officer_id}",
@@ -112,7 +156,7 @@ class OfficerService:
         routed = {a.agency_id for a in await self.reports.agencies(report_id)}
         if report is None or agency_id not in routed:
             return report, False
-        if self.may_act(officer_id, agency_id):
+        if await self.may_act(officer_id, agency_id):
             return report, True
         await self.reports.add_event(
             report_id,

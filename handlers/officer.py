@@ -122,7 +122,7 @@ async def resolve_options(update: Update, context: BotContext) -> None:
     if query is None or user is None or query.message is None:
         return
     report_id, agency_id, _ = _parts(update)
-    if not context.services.officers.may_act(user.id, agency_id):
+    if not await context.services.officers.may_act(user.id, agency_id):
         await query.answer(REFUSED, show_alert=True)
         return
     await query.answer()
@@ -160,7 +160,7 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     if query is None or user is None or query.message is None:
         return
     report_id, agency_id, (card_id,) = _parts(update)
-    if not context.services.officers.may_act(user.id, agency_id):
+    if not await context.services.officers.may_act(user.id, agency_id):
         await query.answer(REFUSED, show_alert=True)
         return
     await query.answer()
@@ -219,7 +219,7 @@ async def refer_options(update: Update, context: BotContext) -> None:
     report_id, agency_id, _ = _parts(update)
     officers = context.services.officers
     report = await officers.reports.get(report_id)
-    if report is None or not officers.may_act(user.id, agency_id):
+    if report is None or not await officers.may_act(user.id, agency_id):
         await query.answer(REFUSED, show_alert=True)
         return
     targets = officers.referral_targets(report, agency_id)
@@ -280,7 +280,7 @@ async def question_prompt(update: Update, context: BotContext) -> None:
     report_id, agency_id, _ = _parts(update)
     officers = context.services.officers
     report = await officers.reports.get(report_id)
-    if report is None or not officers.may_act(user.id, agency_id):
+    if report is None or not await officers.may_act(user.id, agency_id):
         await query.answer(REFUSED, show_alert=True)
         return
     if report.reporter_chat_id is None:
@@ -340,7 +340,7 @@ async def details(update: Update, context: BotContext) -> None:
     report_id, agency_id, _ = _parts(update)
     services = context.services
     report = await services.officers.reports.get(report_id)
-    if report is None or not services.officers.may_act(user.id, agency_id):
+    if report is None or not await services.officers.may_act(user.id, agency_id):
         await query.answer(REFUSED, show_alert=True)
         return
     category = services.config.category(report.category)
@@ -392,7 +392,7 @@ async def queue(update: Update, context: BotContext) -> None:
         return
     officers = context.services.officers
     in_group = officers.agency_of_chat(chat.id)
-    agencies = [in_group] if in_group else officers.agencies_of(user.id)
+    agencies = [in_group] if in_group else await officers.agencies_of(user.id)
     if not agencies:
         await message.reply_text("/queue is for the teams that receive reports.")
         return

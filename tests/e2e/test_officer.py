@@ -172,3 +172,56 @@ async def test_sensitive_details_only_to_an_authorised_officer_in_private(
     assert [
         m for m in await client.bot_messages(WASTE_OFFICER) if ref in (m.get("text") or "")
     ] == []
+
+
+async def test_an_enrolled_officer_can_act_until_revoked(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """An admin's one-time code makes a new officer; it works once; after the admin revokes
+    them, their next press is refused."""
+    sam = Resident(client, resident)
+    newcomer = await client.create_user("Jo", user_id=950001)
+    async with running_bot(load(config_path)):
+        asked = await client.send_command(resident, "enrolcode", "sadc-waste")
+        refused_admin = await client.wait_for_message(resident, after=asked.seq)
+        asked = await client.send_command(900001, "enrolcode", "sadc-waste")
+        issued = await client.wait_for_message(900001, after=asked.seq)
+        code = issued["text"].split(": ")[1].split("\n")[0]
+        used = await client.send_command(newcomer, "enrol", code.lower())
+        welcome = await client.wait_for_message(newcomer, after=used.seq)
+        reused = await client.send_command(resident, "enrol", code)
+        rejected = await client.wait_for_message(resident, after=reused.seq)
+
+        ref, card = await _fly_tipping(client, sam)
+        await client.add_member(WASTE_CHAT, newcomer)
+        revoked = await client.send_command(900001, "revoke", f"sadc-waste {newcomer}")
+        done = await client.wait_for_message(900001, after=revoked.seq)
+        pressed = await client.press(newcomer, WASTE_CHAT, "Acknowledge", card["message_id"])
+        answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
+    assert "for the partnership's admins" in refused_admin["text"]
+    assert "officer of St Albans District Council, Waste Enforcement" in welcome["text"]
+    assert "does not work" in rejected["text"]
+    assert "Revoked 1 enrolment(s)." in done["text"]
+    assert "only officers of the team" in answer["text"]
+    assert ref
+
+
+async def test_an_enrolled_officer_acknowledges(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """An officer enrolled by code (not listed in the config) may acknowledge their agency's
+    report."""
+    sam = Resident(client, resident)
+    newcomer = await client.create_user("Jo", user_id=950002)
+    async with running_bot(load(config_path)):
+        asked = await client.send_command(900001, "enrolcode", "sadc-waste")
+        issued = await client.wait_for_message(900001, after=asked.seq)
+        code = issued["text"].split(": ")[1].split("\n")[0]
+        used = await client.send_command(newcomer, "enrol", code)
+        await client.wait_for_message(newcomer, after=used.seq)
+        ref, card = await _fly_tipping(client, sam)
+        await client.add_member(WASTE_CHAT, newcomer)
+        pressed = await client.press(newcomer, WASTE_CHAT, "Acknowledge", card["message_id"])
+        edited = await client.wait_for_edit(WASTE_CHAT, card["message_id"], after=pressed.seq)
+    assert "Acknowledged by Jo" in edited["text"]
+    assert ref in edited["text"]
