@@ -15,7 +15,7 @@ from bot.alerts import alerts
 from bot.channels.items import enqueue_channel_items
 from bot.config import Category, Config
 from bot.keyring import resident_key
-from bot.reporting.draft import Draft
+from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
 from bot.routing import route
 from storage.db import Database
@@ -121,7 +121,7 @@ class ReportService:
                     description=draft.description or "",
                     latitude=location.latitude if location else None,
                     longitude=location.longitude if location else None,
-                    location_text=location.label if location else None,
+                    location_text=_place_words(location) if location else None,
                     ward=location.ward if location else None,
                     outside_district=bool(location and location.verdict == "outside"),
                     needs_location_check=bool(location and location.verdict == "edge"),
@@ -183,3 +183,11 @@ class ReportService:
 def utc_now() -> datetime:
     """The current time in UTC."""
     return datetime.now(UTC)
+
+
+def _place_words(location: Location) -> str:
+    """How the place is named for the agencies: what the resident gave, and the nearest place."""
+    near = location.nearest_place
+    if near and near.lower() not in location.label.lower():
+        return f"{location.label}, near {near}"
+    return location.label

@@ -75,3 +75,28 @@ def test_sensitive_card_carries_no_details() -> None:
     assert "St Peters" in text
     for detail in ("daughter", "Religion", "Verbal", "openstreetmap"):
         assert detail not in text
+
+
+async def test_forged_button_data_is_refused(tmp_path: Path) -> None:
+    """Button data naming an agency the report was not routed to, or an agency the presser is
+    not an officer of, changes nothing and is recorded as refused."""
+    from bot.officers import OfficerService
+    from storage.db import Database
+    from storage.reports import NewReport
+
+    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+        officers = OfficerService(CONFIG, db)
+        report = await officers.reports.create(
+            NewReport(ref="K7M-4QR", category="fly-tipping", created_at=NOW), actor="resident"
+        )
+        await officers.reports.route_to(report.id, "sadc-waste", at=NOW)
+        waste_officer, police_officer = 910001, 920001
+        not_routed = await officers.acknowledge(report.id, "btp", 930001, "BTP", NOW)
+        not_theirs = await officers.acknowledge(report.id, "sadc-waste", police_officer, "P", NOW)
+        genuine = await officers.acknowledge(report.id, "sadc-waste", waste_officer, "W", NOW)
+        replayed = await officers.acknowledge(report.id, "sadc-waste", waste_officer, "W", NOW)
+        kinds = [e.kind for e in await officers.reports.list_events(report.id)]
+    assert (not_routed.allowed, not_theirs.allowed) == (False, False)
+    assert (genuine.allowed, genuine.changed) == (True, True)
+    assert (replayed.allowed, replayed.changed, replayed.state) == (True, False, "acknowledged")
+    assert kinds == ["submitted", "refused", "acknowledged"]
