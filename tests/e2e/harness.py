@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler
 
 from bot.app import BotContext
 from bot.config import Config, default_config_text, parse_config
+from bot.reminders import ReminderTiming
 from bot.runner import serve
 
 TOKEN = "424242:E2E-test-token-not-a-secret"
@@ -79,12 +80,21 @@ def load(path: Path) -> Config:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    config: Config, extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = ()
+    config: Config,
+    extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
+    reminder_timing: ReminderTiming | None = None,
 ) -> AsyncIterator[None]:
     """Run the real bot in this event loop for the duration of the block."""
     stop, ready = asyncio.Event(), asyncio.Event()
     task = asyncio.create_task(
-        serve(config, SecretStr(TOKEN), stop, extra_handlers=extra_handlers, ready=ready)
+        serve(
+            config,
+            SecretStr(TOKEN),
+            stop,
+            extra_handlers=extra_handlers,
+            ready=ready,
+            reminder_timing=reminder_timing,
+        )
     )
     started = asyncio.create_task(ready.wait())
     await asyncio.wait([task, started], timeout=30, return_when=asyncio.FIRST_COMPLETED)

@@ -3,45 +3,19 @@ the outbox and the emulator, with timers read from the database the bot starts w
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import SecretStr
-
-from bot.config import Config
 from bot.emulator import EmulatorClient
 from bot.reminders import ReminderTiming
-from bot.runner import serve
 from storage.db import Database
 from storage.reports import NewReport, ReportRepository
 from storage.timestamps import utc_now
-from tests.e2e.harness import ADMINS_CHAT, TOKEN, load
+from tests.e2e.harness import ADMINS_CHAT, load, running_bot
 
 WASTE_CHAT = -1001000000001
 # Look often, and escalate soon after the reminder, so the test waits milliseconds.
 FAST = ReminderTiming(interval=0.05, escalate_after=timedelta(seconds=0.2))
-
-
-@contextlib.asynccontextmanager
-async def running_bot(config: Config, timing: ReminderTiming) -> AsyncIterator[None]:
-    """Run the real bot, with the given reminder timing, for the duration of the block."""
-    stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(
-        serve(config, SecretStr(TOKEN), stop, ready=ready, reminder_timing=timing)
-    )
-    started = asyncio.create_task(ready.wait())
-    await asyncio.wait([task, started], timeout=30, return_when=asyncio.FIRST_COMPLETED)
-    started.cancel()
-    if task.done():
-        task.result()  # the bot failed to start: raise its error here
-    try:
-        yield
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=30)
 
 
 async def test_an_unacknowledged_report_reminds_its_agency_then_the_admins(
@@ -64,7 +38,7 @@ async def test_an_unacknowledged_report_reminds_its_agency_then_the_admins(
             ack_by=now - timedelta(hours=1),
             resolve_by=now + timedelta(days=9),
         )
-    async with running_bot(config, FAST):
+    async with running_bot(config, reminder_timing=FAST):
         reminder = await client.wait_for_message(
             WASTE_CHAT, predicate=lambda m: "Reminder: report FT2345" in (m.get("text") or "")
         )
