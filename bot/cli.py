@@ -25,18 +25,22 @@ EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    def config_option(parser: argparse.ArgumentParser, default: object) -> None:
+        parser.add_argument(
+            "--config",
+            metavar="PATH",
+            default=default,
+            help="the configuration file (default: ./config.toml if present, else the built-in "
+            "St Albans City & District configuration)",
+        )
+
+    # Given before or after the command: a command's own option must not reset the other.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--config",
-        metavar="PATH",
-        help="the configuration file (default: ./config.toml if present, else the built-in "
-        "St Albans City & District configuration)",
-    )
+    config_option(common, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
-        prog="safetybot",
-        description="A Telegram bot for a Community Safety Partnership.",
-        parents=[common],
+        prog="safetybot", description="A Telegram bot for a Community Safety Partnership."
     )
+    config_option(parser, None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
         "run",

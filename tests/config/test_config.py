@@ -164,6 +164,8 @@ def test_check_config_command_lists_every_problem(tmp_path: Path) -> None:
     assert f"{len(EXPECTED_PROBLEMS)} problem(s)" in result.stderr
     for path, _ in EXPECTED_PROBLEMS:
         assert f"  - {path}: " in result.stderr
+    before = _safetybot("--config", "broken.toml", "check-config", cwd=tmp_path)
+    assert before.returncode == 2  # --config before the command counts as much as after it
     good = _safetybot("check-config", "--config", str(REPO / "config.toml"), cwd=tmp_path)
     assert (good.returncode, good.stdout.strip()) == (0, "ok")
 
