@@ -168,6 +168,14 @@ class OfficerService:
         logger.warning("Refused %s on report %s for %s", action, report.ref, agency_id)
         return report, False
 
+    async def authorised(
+        self, report_id: int, agency_id: str, officer_id: int, action: str, now: datetime
+    ) -> Report | None:
+        """The report, if it is routed to this agency and the user is its officer right now;
+        otherwise None (and a refusal is recorded)."""
+        report, allowed = await self._permitted(report_id, agency_id, officer_id, action, now)
+        return report if allowed else None
+
     async def resolve(
         self,
         report_id: int,

@@ -25,6 +25,7 @@ from bot.officers import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.reporting.service import utc_now
 from bot.routing import route
 from handlers.start import not_understood
+from storage.reports import Report
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,7 @@ async def resolve_options(update: Update, context: BotContext) -> None:
     if query is None or user is None or query.message is None:
         return
     report_id, agency_id, _ = _parts(update)
-    if not await context.services.officers.may_act(user.id, agency_id):
-        await query.answer(REFUSED, show_alert=True)
+    if await _authorised(update, context, "resolve") is None:
         return
     await query.answer()
     card_id = query.message.message_id
@@ -160,8 +160,7 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     if query is None or user is None or query.message is None:
         return
     report_id, agency_id, (card_id,) = _parts(update)
-    if not await context.services.officers.may_act(user.id, agency_id):
-        await query.answer(REFUSED, show_alert=True)
+    if await _authorised(update, context, "resolve") is None:
         return
     await query.answer()
     marker = f"[ref {report_id}/{agency_id}/{card_id}]"
@@ -211,6 +210,21 @@ class _CardRef:
             logger.warning("Could not update an alert card: %s", exc)
 
 
+async def _authorised(update: Update, context: BotContext, action: str) -> Report | None:
+    """The report a card button names, if the presser may act on it for that agency now;
+    otherwise the press is answered with a refusal and None returned."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None
+    assert user is not None
+    report_id, agency_id, _ = _parts(update)
+    report = await context.services.officers.authorised(
+        report_id, agency_id, user.id, action, utc_now()
+    )
+    if report is None:
+        await query.answer(REFUSED, show_alert=True)
+    return report
+
+
 async def refer_options(update: Update, context: BotContext) -> None:
     """Lists the agencies this report may be passed to."""
     query, user = update.callback_query, update.effective_user
@@ -218,9 +232,8 @@ async def refer_options(update: Update, context: BotContext) -> None:
         return
     report_id, agency_id, _ = _parts(update)
     officers = context.services.officers
-    report = await officers.reports.get(report_id)
-    if report is None or not await officers.may_act(user.id, agency_id):
-        await query.answer(REFUSED, show_alert=True)
+    report = await _authorised(update, context, "refer")
+    if report is None:
         return
     targets = officers.referral_targets(report, agency_id)
     if not targets:
@@ -278,10 +291,8 @@ async def question_prompt(update: Update, context: BotContext) -> None:
     if query is None or user is None or query.message is None:
         return
     report_id, agency_id, _ = _parts(update)
-    officers = context.services.officers
-    report = await officers.reports.get(report_id)
-    if report is None or not await officers.may_act(user.id, agency_id):
-        await query.answer(REFUSED, show_alert=True)
+    report = await _authorised(update, context, "ask")
+    if report is None:
         return
     if report.reporter_chat_id is None:
         await query.answer(
@@ -339,9 +350,8 @@ async def details(update: Update, context: BotContext) -> None:
         return
     report_id, agency_id, _ = _parts(update)
     services = context.services
-    report = await services.officers.reports.get(report_id)
-    if report is None or not await services.officers.may_act(user.id, agency_id):
-        await query.answer(REFUSED, show_alert=True)
+    report = await _authorised(update, context, "details")
+    if report is None:
         return
     category = services.config.category(report.category)
     assert category is not None

@@ -225,3 +225,57 @@ async def test_an_enrolled_officer_acknowledges(
         edited = await client.wait_for_edit(WASTE_CHAT, card["message_id"], after=pressed.seq)
     assert "Acknowledged by Jo" in edited["text"]
     assert ref in edited["text"]
+
+
+async def test_an_officer_cannot_reach_another_agencys_report_by_naming_their_own(
+    client: EmulatorClient, config_path: Path, resident: int, server: Any
+) -> None:
+    """A button forged to name the presser's own agency on a report routed elsewhere (here, a
+    council officer asking for a hate incident's details) is refused."""
+    import httpx
+
+    from .harness import TOKEN
+
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _to_location(
+            sam,
+            "Hate incident",
+            ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
+        )
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        await sam.tap("Now or just now", until="Describe")
+        await sam.say("A detail only the police may read", until="Photos help")
+        await sam.tap("No photos", until="keep you updated")
+        await sam.tap("Report anonymously", until="Please check your report")
+        done = await sam.tap("Submit report", until="Your reference")
+        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        card = await client.wait_for_message(POLICE_HATE_CHAT, predicate=_has(ref))
+        report_id = buttons_data(card)[0].split(":")[3]
+        await client.send_command(WASTE_OFFICER, "start")
+        forged = {
+            "inline_keyboard": [
+                [{"text": "Forged", "callback_data": f"v1:o:det:{report_id}:sadc-waste"}]
+            ]
+        }
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            response = await http.post(
+                f"/bot{TOKEN}/sendMessage",
+                json={"chat_id": WASTE_CHAT, "text": "bait", "reply_markup": forged},
+            )
+        bait = response.json()["result"]
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Forged", bait["message_id"])
+        answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
+    assert "only officers of the team" in answer["text"]
+    leaked = [
+        m
+        for m in await client.bot_messages(WASTE_OFFICER)
+        if "only the police" in (m.get("text") or "")
+    ]
+    assert leaked == []
+
+
+def buttons_data(message: dict[str, Any]) -> list[str]:
+    """The callback data of a message's inline buttons."""
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
