@@ -487,6 +487,15 @@ async def main(arguments: argparse.Namespace) -> int:
         async with PooledClient(url, connections=connections) as client:
             await client.register_bot(SAFETYBOT[0], username="bench_safety_bot")
             await client.register_bot(ECHO[0], username="bench_echo_bot")
+            # The agencies' and admins' chats, so that the alerts the reports cause are
+            # delivered (as in a real deployment) rather than failing into admin notes.
+            defaults = parse_config(default_config_text(), base_dir=REPO)
+            chats = [a.chat_id for a in defaults.agencies] + [defaults.admins.chat_id]
+            for chat_id in chats:
+                if chat_id is not None:
+                    await client.create_group(
+                        str(chat_id), bots=[SAFETYBOT[1]], supergroup=True, chat_id=chat_id
+                    )
             users = await _create_users(client, asyncio.Semaphore(arguments.in_flight), residents)
             descriptions = [
                 description_for(i, u, arguments.description_chars) for i, u in enumerate(users)
