@@ -20,7 +20,6 @@ from bot.app import BotContext
 from bot.config import Category
 from bot.reporting import questions, texts
 from bot.reporting.draft import Draft
-from bot.reporting.service import distance_metres
 from handlers import report_keyboards as kb
 from handlers.common import checkpoint
 
@@ -219,23 +218,13 @@ async def ask_review(update: Update, context: BotContext, draft: Draft) -> None:
 
 async def ask_duplicates(update: Update, context: BotContext, draft: Draft) -> None:
     """Is it one of the open reports nearby?"""
-    reports = context.services.reports.reports
     zone = zone_of(context)
-    found = [r for r in [await reports.get(i) for i in draft.duplicates] if r is not None]
-    location = draft.location
-    assert location is not None
-    rows = []
-    for report in found:
-        metres = distance_metres(
-            location.latitude, location.longitude, report.latitude or 0, report.longitude or 0
-        )
-        rows.append((report.ref, f"{report.created_at.astimezone(zone):%-d %b}", round(metres)))
-    await send(
-        update,
-        context,
-        texts.duplicates_prompt(rows),
-        kb.duplicates([(r.id, r.ref) for r in found]),
-    )
+    nearby = await context.services.reports.offered(draft)
+    rows = [
+        (n.report.ref, f"{n.report.created_at.astimezone(zone):%-d %b}", n.metres) for n in nearby
+    ]
+    markup = kb.duplicates([(n.report.id, n.report.ref) for n in nearby])
+    await send(update, context, texts.duplicates_prompt(rows), markup)
 
 
 async def ask_resume(update: Update, context: BotContext, draft: Draft) -> None:

@@ -96,6 +96,21 @@ class ReportService:
                 nearby.append(Nearby(report, round(metres)))
         return sorted(nearby, key=lambda n: n.metres)[:3]
 
+    async def offered(self, draft: Draft) -> list[Nearby]:
+        """The reports offered as possibly the same (the draft keeps their ids), with their
+        distance from the resident's location, in the order offered."""
+        location = draft.location
+        nearby = []
+        for report_id in draft.duplicates:
+            report = await self.reports.get(report_id)
+            if report is None or location is None or report.latitude is None:
+                continue
+            metres = distance_metres(
+                location.latitude, location.longitude, report.latitude, report.longitude or 0
+            )
+            nearby.append(Nearby(report, round(metres)))
+        return nearby
+
     async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
         """Store the report with a fresh reference, route it, and count it against the daily
         limit; the agencies' alerts are written to the outbox in the same transaction.

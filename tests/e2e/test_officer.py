@@ -11,7 +11,7 @@ from bot.emulator.client import buttons
 
 from .harness import load, running_bot
 from .resident import Resident
-from .test_report import ST_ALBANS, _finish, _to_location
+from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incident
 
 WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
 ASB_CHAT = -1001000000003
@@ -130,18 +130,7 @@ async def test_sensitive_details_only_to_an_authorised_officer_in_private(
     is anonymous, cannot be asked; a council officer cannot see the details."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(
-            sam,
-            "Hate incident",
-            ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
-        )
-        await sam.pin(*ST_ALBANS, until="When did it happen")
-        await sam.tap("Now or just now", until="Describe")
-        await sam.say("They mocked a man in a wheelchair", until="Photos help")
-        await sam.tap("No photos", until="keep you updated")
-        await sam.tap("Report anonymously", until="Please check your report")
-        done = await sam.tap("Submit report", until="Your reference")
-        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        ref = await anonymous_hate_incident(sam, "They mocked a man in a wheelchair")
         card = await client.wait_for_message(POLICE_HATE_CHAT, predicate=_has(ref))
 
         early = await client.press(
@@ -238,18 +227,7 @@ async def test_an_officer_cannot_reach_another_agencys_report_by_naming_their_ow
 
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(
-            sam,
-            "Hate incident",
-            ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
-        )
-        await sam.pin(*ST_ALBANS, until="When did it happen")
-        await sam.tap("Now or just now", until="Describe")
-        await sam.say("A detail only the police may read", until="Photos help")
-        await sam.tap("No photos", until="keep you updated")
-        await sam.tap("Report anonymously", until="Please check your report")
-        done = await sam.tap("Submit report", until="Your reference")
-        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        ref = await anonymous_hate_incident(sam, "A detail only the police may read")
         card = await client.wait_for_message(POLICE_HATE_CHAT, predicate=_has(ref))
         report_id = buttons_data(card)[0].split(":")[3]
         await client.send_command(WASTE_OFFICER, "start")

@@ -295,3 +295,19 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
     assert "Crimestoppers" in second["text"]
     rows = _rows(config_path, "SELECT category, contact_phone, anonymous FROM reports ORDER BY id")
     assert rows == [("rogue-traders", "+44 7700 900123", 0), ("drug-dealing", None, 1)]
+
+
+async def anonymous_hate_incident(sam: Resident, description: str) -> str:
+    """An anonymous hate-incident report in St Albans, from /report to its reference."""
+    await _to_location(
+        sam,
+        "Hate incident",
+        ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
+    )
+    await sam.pin(*ST_ALBANS, until="When did it happen")
+    await sam.tap("Now or just now", until="Describe")
+    await sam.say(description, until="Photos help")
+    await sam.tap("No photos", until="keep you updated")
+    await sam.tap("Report anonymously", until="Please check your report")
+    done = await sam.tap("Submit report", until="Your reference")
+    return str(done["text"].split("Your reference: ")[1].split(" ")[0])

@@ -11,7 +11,7 @@ from bot.emulator.client import buttons
 
 from .harness import load, running_bot
 from .resident import Resident
-from .test_report import ST_ALBANS, _finish, _to_location
+from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incident
 
 WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
 POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
@@ -85,18 +85,7 @@ async def test_sensitive_report_reaches_only_its_agency_without_details(
     happened, and no other agency's chat receives anything."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(
-            sam,
-            "Hate incident",
-            ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
-        )
-        await sam.pin(*ST_ALBANS, until="When did it happen")
-        await sam.tap("Now or just now", until="Describe")
-        await sam.say("They mocked a man in a wheelchair", until="Photos help")
-        await sam.tap("No photos", until="keep you updated")
-        await sam.tap("Report anonymously", until="Please check your report")
-        done = await sam.tap("Submit report", until="Your reference")
-        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        ref = await anonymous_hate_incident(sam, "They mocked a man in a wheelchair")
         card = await client.wait_for_message(
             POLICE_HATE_CHAT, predicate=lambda m: ref in (m.get("text") or "")
         )
