@@ -1,21 +1,30 @@
 """How well the locator places random points in the district's box, against the real boundary.
 
-Run by hand from the repository root: ``python bench/geo_accuracy.py [--count N] [--seed S]``.
-Needs the reference files in ../shared/geo (or $SAFETYBOT_GEO_DIR).
+Run by hand from the repository root:
+``python bench/geo_accuracy.py [--count N] [--seed S] [--grid METRES]``.
+Needs the reference files in ../shared/geo (or $SAFETYBOT_GEO_DIR). Besides the random points,
+it checks every point of a square grid over the district (40 m apart by default) for an inside
+point the shipped approximation would refuse.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 import time
 from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import default_config_text, parse_config
 from bot.geo import Locator
-from tests.geo.reference import SEED, geo_dir, truth
+from tests.geo.reference import DISTRICT_FILE, SEED, geo_dir, truth
 
 
 def main() -> int:
@@ -23,6 +32,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--grid", type=float, default=40.0, help="grid spacing in metres")
     args = parser.parse_args()
     folder = geo_dir()
     if not (folder / "st_albans_district.geojson").is_file():
@@ -37,11 +47,34 @@ def main() -> int:
         }
     )
     for label, locator in (
-        ("shipped gazetteer", Locator.from_config(geography)),
+        ("shipped places and postcodes", Locator.from_config(geography)),
         ("boundary files", Locator.from_config(exact)),
     ):
         report(label, locator, folder, args.count, args.seed)
+    grid(Locator.from_config(geography), folder, args.grid)
     return 0
+
+
+def grid(locator: Locator, folder: Path, spacing_m: float) -> None:
+    """Count the inside points of a grid over the district that the approximation refuses."""
+    district = shapely.union_all(
+        [
+            shape(f["geometry"])
+            for f in json.loads((folder / DISTRICT_FILE).read_text(encoding="utf-8"))["features"]
+        ]
+    )
+    west, south, east, north = district.bounds
+    metres_per_degree = 111_195.0
+    east_scale = metres_per_degree * math.cos(math.radians((south + north) / 2))
+    longitudes, latitudes = np.meshgrid(
+        np.arange(west, east, spacing_m / east_scale),
+        np.arange(south, north, spacing_m / metres_per_degree),
+    )
+    points = shapely.points(longitudes.ravel(), latitudes.ravel())
+    inside = points[shapely.intersects(district, points)]
+    refused = sum(locator.locate(p.y, p.x).verdict == "outside" for p in inside)
+    print(f"== shipped approximation on a {spacing_m:.0f} m grid over the district")
+    print(f"inside grid points refused:        {refused} of {len(inside)}")
 
 
 def report(label: str, locator: Locator, folder: Path, count: int, seed: int) -> None:

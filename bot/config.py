@@ -125,6 +125,8 @@ class Geography(_Model):
     neighbours_boundary: Path | None = None
     neighbour_name_property: NonEmpty = "LAD13NM"
     gazetteer: Path | None = None
+    # Postcode units (python -m bot.geo.build_postcodes); the shipped gazetteer comes with its own.
+    postcodes: Path | None = None
     geocoding: Geocoding = Geocoding()
 
 
@@ -385,7 +387,13 @@ def read_webhook_secret(environ: Mapping[str, str] = os.environ) -> SecretStr | 
 
 _PATH_KEYS = {
     "storage": ("database",),
-    "geography": ("district_boundary", "wards_boundary", "neighbours_boundary", "gazetteer"),
+    "geography": (
+        "district_boundary",
+        "wards_boundary",
+        "neighbours_boundary",
+        "gazetteer",
+        "postcodes",
+    ),
 }
 
 

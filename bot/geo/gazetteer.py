@@ -1,5 +1,7 @@
 """The places the project ships: towns, villages, stations and postcode districts.
 
+With them come the postcode units (postcodes.py), which answer a typed full postcode exactly.
+
 The gazetteer answers typed places when no geocoding server can, and is what the locator
 approximates the district from when no boundary files are configured. Every row names the
 public source of its facts. A partnership elsewhere points ``geography.gazetteer`` at its own
@@ -9,6 +11,7 @@ file with the same columns.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import math
@@ -20,11 +23,12 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 
 from bot.geo.errors import GeoDataError
+from bot.geo.postcodes import Postcodes, PostcodeUnit, load_postcodes
 
 logger = logging.getLogger(__name__)
 
 PlaceKind = Literal[
-    "town", "village", "hamlet", "locality", "station", "postcode_district", "landmark"
+    "town", "village", "hamlet", "locality", "station", "postcode_district", "landmark", "postcode"
 ]
 PLACE_KINDS: frozenset[str] = frozenset(get_args(PlaceKind))
 COLUMNS = (
@@ -64,6 +68,7 @@ class CouncilName:
     """How the ONS names a district, and the council that runs it."""
 
     ons_name: str
+    ons_code: str
     council: str
     source: str
 
@@ -76,11 +81,21 @@ def normalise(text: str) -> str:
 
 
 class Gazetteer:
-    """The shipped places, searchable by name, alias and postcode."""
+    """The shipped places, searchable by name, alias and postcode, and the postcode units."""
 
-    def __init__(self, places: Iterable[Place], councils: Iterable[CouncilName] = ()) -> None:
+    def __init__(
+        self,
+        places: Iterable[Place],
+        councils: Iterable[CouncilName] = (),
+        postcodes: Postcodes | None = None,
+        district_council: str | None = None,
+    ) -> None:
         self.places: tuple[Place, ...] = tuple(places)
         self.councils: tuple[CouncilName, ...] = tuple(councils)
+        self.postcodes = postcodes
+        self.district_council = district_council or next(
+            (p.council for p in self.places if p.in_district), ""
+        )
         self._by_key: dict[str, list[Place]] = {}
         for place in self.places:
             for key in {normalise(place.name), *(normalise(a) for a in place.aliases)}:
@@ -95,8 +110,12 @@ class Gazetteer:
     def search(self, text: str, limit: int = 5) -> list[Place]:
         """Places matching typed text: exact names and aliases first, then partial matches.
 
-        A full postcode answers its postcode district; a bare outward code matches directly.
+        A full postcode answers its postcode unit when the postcodes know it, else its postcode
+        district; a bare outward code matches directly.
         """
+        unit = self.postcodes.lookup(text) if self.postcodes is not None else None
+        if unit is not None:
+            return [self._unit_place(unit)]
         outward = _OUTWARD_ONLY.match(text) or _POSTCODE.search(text)
         if outward:
             district = self._by_key.get(normalise(outward.group(1)), [])
@@ -111,6 +130,19 @@ class Gazetteer:
                 found.extend(p for p in places if p not in found)
         return found[:limit]
 
+    def _unit_place(self, unit: PostcodeUnit) -> Place:
+        return Place(
+            name=unit.postcode,
+            kind="postcode",
+            latitude=unit.latitude,
+            longitude=unit.longitude,
+            council=unit.council,
+            in_district=unit.council == self.district_council,
+            area=None,
+            aliases=(),
+            source="ONS Postcode Directory",
+        )
+
 
 def _contains_words(key: str, wanted: str) -> bool:
     """Whether one text appears in the other as whole words."""
@@ -118,8 +150,24 @@ def _contains_words(key: str, wanted: str) -> bool:
     return padded_wanted in padded_key or (len(key) > 3 and padded_key in padded_wanted)
 
 
-def load_gazetteer(path: Path | None = None) -> Gazetteer:
-    """Read a gazetteer file (the shipped one when ``path`` is None) and the council names."""
+def load_gazetteer(path: Path | None = None, postcodes: Path | None = None) -> Gazetteer:
+    """Read a gazetteer file, the council names and the postcode units.
+
+    The shipped gazetteer comes with the shipped postcodes; a gazetteer of its own (``path``)
+    has postcodes only when ``postcodes`` names a file for them. The shipped files never change,
+    so they are read once per process.
+    """
+    if path is None and postcodes is None:
+        return _shipped()
+    return _load(path, postcodes)
+
+
+@functools.cache
+def _shipped() -> Gazetteer:
+    return _load(None, None)
+
+
+def _load(path: Path | None, postcodes: Path | None) -> Gazetteer:
     if path is None:
         text = resources.files("bot.geo").joinpath("gazetteer.csv").read_text(encoding="utf-8")
         origin = "the shipped gazetteer (bot/geo/gazetteer.csv)"
@@ -132,8 +180,11 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     places = parse_places(text, origin)
     councils_text = resources.files("bot.geo").joinpath("councils.csv").read_text(encoding="utf-8")
     councils = parse_councils(councils_text, "bot/geo/councils.csv")
+    units = None
+    if postcodes is not None or path is None:
+        units = load_postcodes(postcodes, {c.ons_code: c.council for c in councils})
     logger.debug("Loaded %d places from %s", len(places), origin)
-    return Gazetteer(places, councils)
+    return Gazetteer(places, councils, units)
 
 
 def parse_places(text: str, origin: str | Path) -> list[Place]:
@@ -183,6 +234,11 @@ def _parse_row(row: dict[str, str], origin: str | Path, number: int) -> Place:
 def parse_councils(text: str, origin: str) -> Sequence[CouncilName]:
     """The ONS district name to council name table."""
     return [
-        CouncilName(row["ons_name"].strip(), row["council"].strip(), row["source"].strip())
+        CouncilName(
+            row["ons_name"].strip(),
+            row["ons_code"].strip(),
+            row["council"].strip(),
+            row["source"].strip(),
+        )
         for row in csv.DictReader(io.StringIO(text))
     ]

@@ -9,6 +9,7 @@ the agency to confirm.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -16,10 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.config import Geography
-from bot.geo.approximate import DEFAULT_RULES, GazetteerJudge, Rules, Verdict
+from bot.geo.approximate import (
+    PLACE_RULES,
+    POSTCODE_RULES,
+    Judge,
+    Judgement,
+    Landmark,
+    LayeredJudge,
+    Rules,
+    Verdict,
+)
 from bot.geo.boundaries import District, Regions, read_features
 from bot.geo.gazetteer import Gazetteer, Place, load_gazetteer
-from bot.geo.metric import LocalProjection
+from bot.geo.metric import FloatArray, LocalProjection
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +87,7 @@ class Locator:
         district: District | None = None,
         wards: Regions | None = None,
         neighbours: Regions | None = None,
-        rules: Rules = DEFAULT_RULES,
+        rules: Rules | None = None,
     ) -> None:
         self.district_council = district_council
         self.gazetteer = gazetteer
@@ -86,17 +96,21 @@ class Locator:
         self._district = district
         self._wards = wards
         self._neighbours = neighbours
-        self._judge = GazetteerJudge(gazetteer.places, self.projection, rules)
+        self._judge = _judge_for(gazetteer, district_council, self.projection, rules)
         named = [p for p in gazetteer.places if p.kind != "postcode_district"]
         self._named = named
-        self._named_xy = self.projection.lonlat_array_to_metres(
-            np.array([(p.longitude, p.latitude) for p in named], dtype=np.float64).reshape(-1, 2)
-        )
+        self._named_xy = self._metres(named)
+        self._inside_named = [p for p in named if p.in_district and p.area]
+        self._inside_named_xy = self._metres(self._inside_named)
+
+    def _metres(self, places: list[Place]) -> FloatArray:
+        lonlat = np.array([(p.longitude, p.latitude) for p in places], dtype=np.float64)
+        return self.projection.lonlat_array_to_metres(lonlat.reshape(-1, 2))
 
     @classmethod
-    def from_config(cls, geography: Geography, rules: Rules = DEFAULT_RULES) -> Locator:
+    def from_config(cls, geography: Geography, rules: Rules | None = None) -> Locator:
         """A locator from the config's boundary files and gazetteer (the shipped one by default)."""
-        gazetteer = load_gazetteer(geography.gazetteer)
+        gazetteer = load_gazetteer(geography.gazetteer, geography.postcodes)
         projection = _projection_for([p for p in gazetteer.places if p.in_district])
         wards = district = neighbours = None
         if geography.wards_boundary is not None:
@@ -112,9 +126,10 @@ class Locator:
             )
             neighbours = Regions(neighbour_features, projection)
         logger.info(
-            "Locating against %s (%d gazetteer places)",
+            "Locating against %s (%d gazetteer places, %d postcodes)",
             "boundary files" if district is not None else "the gazetteer approximation",
             len(gazetteer.places),
+            len(gazetteer.postcodes or ()),
         )
         return cls(
             geography.district_council,
@@ -140,7 +155,7 @@ class Locator:
         if verdict == "inside":
             council = self.district_council
         elif verdict == "outside":
-            council = self._neighbouring_council(latitude, longitude, judgement.nearest_outside)
+            council = self._neighbouring_council(latitude, longitude, judgement)
         ward = None
         if self._wards is not None and verdict == "inside":
             ward = self._wards.containing(latitude, longitude)
@@ -151,25 +166,29 @@ class Locator:
             longitude=longitude,
             verdict=verdict,
             ward=ward,
-            area=judgement.nearest_inside.area if verdict != "outside" else None,
+            area=self._nearest_area(latitude, longitude) if verdict != "outside" else None,
             nearest_place=self._nearest_named(latitude, longitude),
             council=council,
             exact=self.exact,
         )
 
     def _neighbouring_council(
-        self, latitude: float, longitude: float, nearest_outside: Place | None
+        self, latitude: float, longitude: float, judgement: Judgement
     ) -> str | None:
         if self._neighbours is not None:
             name = self._neighbours.containing(latitude, longitude)
             if name is not None:
                 return self.gazetteer.council_for_ons_name(name)
-        if nearest_outside is None:
+        if judgement.outside_distance_m > _NEIGHBOUR_REACH_M:
             return None
-        distance = self.projection.distance_m(
-            (latitude, longitude), (nearest_outside.latitude, nearest_outside.longitude)
-        )
-        return nearest_outside.council if distance <= _NEIGHBOUR_REACH_M else None
+        return judgement.outside_council
+
+    def _nearest_area(self, latitude: float, longitude: float) -> str | None:
+        if not self._inside_named:
+            return None
+        here = np.array(self.projection.to_metres(latitude, longitude), dtype=np.float64)
+        distances = np.hypot(*(self._inside_named_xy - here).T)
+        return self._inside_named[int(np.argmin(distances))].area
 
     def _nearest_named(self, latitude: float, longitude: float) -> str | None:
         if not self._named:
@@ -226,6 +245,28 @@ class Locator:
             east = max(p.longitude for p in self._inside)
         pad = _VIEWBOX_PADDING_DEGREES
         return Bounds(south - pad, west - pad, north + pad, east + pad)
+
+
+@functools.lru_cache(maxsize=8)
+def _judge_for(
+    gazetteer: Gazetteer, district_council: str, projection: LocalProjection, rules: Rules | None
+) -> Judge | LayeredJudge:
+    """The approximation from the postcode units, with the named places beyond them.
+
+    ``rules`` replaces the rules of the postcode judge, or of the place judge when there are no
+    postcodes. Judges are immutable and costly to build (a triangulation of every postcode), so
+    locators over the same gazetteer share them.
+    """
+    places = [Landmark(p.latitude, p.longitude, p.council, p.in_district) for p in gazetteer.places]
+    if not gazetteer.postcodes:
+        return Judge(places, projection, rules or PLACE_RULES)
+    units = [
+        Landmark(u.latitude, u.longitude, u.council, u.council == district_council)
+        for u in gazetteer.postcodes.units
+    ]
+    return LayeredJudge(
+        Judge(units, projection, rules or POSTCODE_RULES), Judge(places, projection, PLACE_RULES)
+    )
 
 
 def _projection_for(inside: list[Place]) -> LocalProjection:

@@ -221,6 +221,26 @@ async def test_council_matter_outside_is_refused_naming_the_council(
     assert rows == [(ref, 0)]
 
 
+async def test_typed_postcodes_are_placed_exactly_without_a_geocoding_server(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """Offline, a typed full postcode is shown back at its own position: Hatfield's is refused
+    as Welwyn Hatfield's, one in St Albans is taken where the postcode is."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await sam.say("al9 5aa", until="Is that the right place?")
+        refused = await sam.tap("Yes, that's right")
+        assert "Welwyn Hatfield" in refused["text"]
+        assert "outside our area" in refused["text"]
+        await sam.say("Near AL1 3JE please", until="Is that the right place?")
+        accepted = await sam.tap("Yes, that's right", until="Location:")
+        assert "AL1 3JE" in accepted["text"]
+        ref = await _finish(sam)
+    rows = _rows(config_path, "SELECT ref, latitude, longitude, outside_district FROM reports")
+    assert rows == [(ref, 51.75336, -0.33612, 0)]
+
+
 async def test_boundary_files_decide_exactly_and_name_the_ward(
     client: EmulatorClient, server_url_folder: tuple[str, Path], resident: int
 ) -> None:

@@ -83,17 +83,28 @@ def test_neighbouring_places_name_their_council(name: str, council: str) -> None
     [
         ("st albans city station", "St Albans City station"),
         ("ST. ALBANS ABBEY", "St Albans Abbey station"),
-        ("AL1 3JE", "AL1"),
+        ("AL1 3JE", "AL1 3JE"),
+        ("al13je", "AL1 3JE"),
+        ("AL1 0XX", "AL1"),
         ("al3", "AL3"),
         ("Harpenden", "Harpenden"),
         ("  how-wood ", "How Wood"),
-        ("12 High Street, AL5 2TF", "AL5"),
+        ("12 High Street, AL5 2TA", "AL5 2TA"),
         ("Saint Albans", "St Albans"),
     ],
 )
 def test_search_matches_names_aliases_and_postcodes(text: str, expected: str) -> None:
     """Typed text finds the place regardless of case, punctuation and postcode detail."""
     assert GAZETTEER.search(text)[0].name == expected
+
+
+def test_a_full_postcode_answers_its_unit_with_its_council() -> None:
+    """A postcode unit is placed exactly, inside the district or with its neighbour's council."""
+    own = GAZETTEER.search("al1 3je")[0]
+    assert (own.kind, own.in_district, own.council) == ("postcode", True, DISTRICT)
+    assert (round(own.latitude, 2), round(own.longitude, 2)) == (51.75, -0.34)
+    hatfield = GAZETTEER.search("AL9 5AA")[0]
+    assert (hatfield.in_district, hatfield.council) == (False, "Welwyn Hatfield Borough Council")
 
 
 def test_search_finds_nothing_for_unknown_text() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import shapely
 
@@ -14,6 +15,7 @@ from tests.geo.reference import DISTRICT_FILE, POINTS_FILE, WARDS_FILE, truth
 
 DISTRICT = "St Albans City and District Council"
 COUNT = 10_000
+SHIPPED_PLACES = Path(__file__).resolve().parents[2] / "bot" / "geo" / "gazetteer.csv"
 
 
 def test_shipped_approximation_never_refuses_an_inside_point(
@@ -29,13 +31,13 @@ def test_shipped_approximation_never_refuses_an_inside_point(
     assert refused == []
 
 
-def test_shipped_approximation_recognises_some_outside_points(
+def test_shipped_approximation_recognises_outside_points(
     shipped_locator: Locator, reference_dir: Path
 ) -> None:
-    """Outside points the approximation calls outside mostly name the right council.
+    """Half the outside points are called outside, nearly all with the right council.
 
-    The 80 % goal is not reached by the shipped data (see bench/geo_accuracy.py); this holds the
-    share of right answers among those it does call outside.
+    The issue's goal is 80 %; the shipped postcodes reach about 51 % on these points without
+    ever refusing an inside one (see bench/geo_accuracy.py). This holds that level.
     """
     facts = truth(reference_dir, shipped_locator.gazetteer, COUNT)
     answered = [
@@ -45,9 +47,53 @@ def test_shipped_approximation_recognises_some_outside_points(
         )
         if not inside
     ]
-    called_out = [(got.council, want) for got, want in answered if got.verdict == "outside"]
-    assert len(called_out) >= 0.05 * len(answered)
-    assert sum(got == want for got, want in called_out) >= 0.85 * len(called_out)
+    right = [got for got, want in answered if got.verdict == "outside" and got.council == want]
+    called_out = [got for got, _ in answered if got.verdict == "outside"]
+    assert len(right) >= 0.48 * len(answered)
+    assert len(right) >= 0.95 * len(called_out)
+    assert sum(got.verdict == "inside" for got, _ in answered) <= 0.01 * len(answered)
+
+
+def test_shipped_approximation_refuses_no_point_of_a_fine_grid(
+    shipped_locator: Locator, reference_dir: Path
+) -> None:
+    """Not only random points: no point of a 100 m grid over the district is refused."""
+    district = shapely.union_all(
+        [
+            shapely.geometry.shape(f["geometry"])
+            for f in json.loads((reference_dir / DISTRICT_FILE).read_text(encoding="utf-8"))[
+                "features"
+            ]
+        ]
+    )
+    west, south, east, north = district.bounds
+    longitudes, latitudes = np.meshgrid(
+        np.arange(west, east, 100 / 69_000), np.arange(south, north, 100 / 111_000)
+    )
+    points = shapely.points(longitudes.ravel(), latitudes.ravel())
+    inside = points[shapely.intersects(district, points)]
+    assert len(inside) > 15_000
+    refused = [(p.y, p.x) for p in inside if shipped_locator.locate(p.y, p.x).verdict == "outside"]
+    assert refused == []
+
+
+def test_named_places_alone_never_refuse_an_inside_point(
+    geography: Geography, reference_dir: Path
+) -> None:
+    """A gazetteer without postcodes (a partnership's own) judges with wider margins, safely."""
+    places_only = Locator.from_config(
+        geography.model_copy(update={"gazetteer": SHIPPED_PLACES, "postcodes": None})
+    )
+    assert places_only.gazetteer.postcodes is None
+    facts = truth(reference_dir, places_only.gazetteer, COUNT)
+    placements = [
+        (places_only.locate(float(lat), float(lon)), inside, council)
+        for lat, lon, inside, council in zip(
+            facts.latitude, facts.longitude, facts.inside, facts.council, strict=True
+        )
+    ]
+    assert not [p for p, inside, _ in placements if inside and p.verdict == "outside"]
+    assert any(p.verdict == "outside" and p.council == c for p, inside, c in placements)
 
 
 def test_boundary_files_decide_every_point(exact_locator: Locator, reference_dir: Path) -> None:
