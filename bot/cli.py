@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
 from bot.config import TOKEN_ENV, ConfigError, LoadedConfig, load_config, read_token
+from bot.geo import GeoDataError, Locator
 from bot.runner import serve
 from storage.db import backup_database
 
@@ -85,8 +86,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check_config(loaded: LoadedConfig) -> int:
+    try:
+        Locator.from_config(loaded.config.geography)
+    except GeoDataError as exc:
+        print(_geo_problem(loaded, exc), file=sys.stderr)
+        return EXIT_USAGE
     print("ok")
     return EXIT_OK
+
+
+def _geo_problem(loaded: LoadedConfig, exc: GeoDataError) -> str:
+    return f"{loaded.source}: a [geography] file cannot be used:\n  - {exc.source}: {exc.problem}"
 
 
 def _backup(loaded: LoadedConfig, dest: Path) -> int:
@@ -113,6 +123,9 @@ def _run(loaded: LoadedConfig) -> int:
         asyncio.run(_serve_until_signalled(loaded, token))
     except InvalidToken:
         print(f"Telegram did not accept the token in {TOKEN_ENV}.", file=sys.stderr)
+        return EXIT_USAGE
+    except GeoDataError as exc:
+        print(_geo_problem(loaded, exc), file=sys.stderr)
         return EXIT_USAGE
     except NetworkError as exc:
         api_url = loaded.config.telegram.api_url

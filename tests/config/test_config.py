@@ -170,6 +170,37 @@ def test_check_config_command_lists_every_problem(tmp_path: Path) -> None:
     assert (good.returncode, good.stdout.strip()) == (0, "ok")
 
 
+@pytest.mark.parametrize(
+    ("setting", "content", "problem"),
+    [
+        ('postcodes = "missing.csv"', None, "cannot read the postcodes"),
+        (
+            'postcodes = "units.csv"',
+            "postcode,latitude,longitude,district\nAL1 1AA,51.7,-0.3,E0700024\n",
+            "line 2: district 'E0700024'",
+        ),
+        ('gazetteer = "places.csv"', "name,kind\n", "missing column(s)"),
+    ],
+)
+def test_broken_geography_files_are_named_by_check_config_and_run(
+    tmp_path: Path, setting: str, content: str | None, problem: str
+) -> None:
+    """A missing or broken data file is a clear problem for check-config and run, no traceback."""
+    text = (REPO / "config.toml").read_text(encoding="utf-8")
+    marker = 'ward_name_property = "WD13NM"'
+    (tmp_path / "config.toml").write_text(text.replace(marker, f"{setting}\n{marker}"))
+    if content is not None:
+        (tmp_path / setting.split('"')[1]).write_text(content, encoding="utf-8")
+    checked = _safetybot("check-config", cwd=tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "SAFETYBOT_TOKEN": "1:token"}
+    ran = _safetybot("run", "--config", "config.toml", cwd=tmp_path, env=env)
+    for result in (checked, ran):
+        assert result.returncode == 2, result.stderr
+        assert "a [geography] file cannot be used" in result.stderr
+        assert problem in result.stderr
+        assert "Traceback" not in result.stderr
+
+
 def test_run_without_token_points_to_the_sandbox(tmp_path: Path) -> None:
     """`safetybot run` without a token exits 2 with a clear message, not a traceback."""
     result = _safetybot("run", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
