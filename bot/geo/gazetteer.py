@@ -45,6 +45,7 @@ COLUMNS = (
 _BOOLEANS = {"true": True, "false": False}
 _OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
 _POSTCODE = re.compile(rf"\b({_OUTWARD})\s*[0-9][A-Z]{{2}}\b", re.IGNORECASE)
+_POSTCODE_ONLY = re.compile(rf"^\s*{_OUTWARD}\s*[0-9][A-Z]{{2}}\s*$", re.IGNORECASE)
 _OUTWARD_ONLY = re.compile(rf"^\s*({_OUTWARD})\s*$", re.IGNORECASE)
 
 
@@ -129,6 +130,13 @@ class Gazetteer:
             if key != wanted and _contains_words(key, wanted):
                 found.extend(p for p in places if p not in found)
         return found[:limit]
+
+    def postcode_only(self, text: str) -> Place | None:
+        """The postcode unit when ``text`` is a full postcode and nothing else, else None."""
+        if self.postcodes is None or not _POSTCODE_ONLY.match(text):
+            return None
+        unit = self.postcodes.lookup(text)
+        return self._unit_place(unit) if unit is not None else None
 
     def _unit_place(self, unit: PostcodeUnit) -> Place:
         return Place(

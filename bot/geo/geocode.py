@@ -1,7 +1,9 @@
 """Typed places to coordinates: a Nominatim server when one answers, else the gazetteer.
 
-The server is reached through geopy's async Nominatim client at the configured address, at no
-more than one request per ``min_delay_seconds``, biased (not fenced) towards the district. Any
+A bare full postcode the shipped postcode units know is answered from them, exactly and without
+sending it anywhere. Anything else goes to the server, reached through geopy's async Nominatim
+client at the configured address, at no more than one request per ``min_delay_seconds``, biased
+(not fenced) towards the district. Any
 failure, a timeout or an empty answer falls back to the shipped gazetteer; the caller never sees
 a network error. What residents type may be personal data, so it is never logged.
 """
@@ -66,6 +68,13 @@ class Geocoder:
         """Up to ``limit`` candidates for the text: the server's, else the gazetteer's."""
         if not text.strip():
             return []
+        unit = self._gazetteer.postcode_only(text)
+        if unit is not None:
+            return [
+                Found(
+                    _describe(unit.name, unit.council), unit.latitude, unit.longitude, "gazetteer"
+                )
+            ]
         found = await self._search_server(text, limit) if self._geocode is not None else []
         return found or self.search_gazetteer(text, limit)
 

@@ -111,3 +111,25 @@ async def test_disabled_geocoding_uses_the_gazetteer(
         "Harpenden (St Albans City and District Council)",
         "gazetteer",
     )
+
+
+async def test_a_bare_known_postcode_is_answered_without_the_server(
+    geocoder_for: Callable[[Handler], Awaitable[Geocoder]],
+) -> None:
+    """A typed postcode the shipped units know never leaves the bot; an address still does."""
+    asked: list[str] = []
+
+    async def counting(request: web.Request) -> web.Response:
+        asked.append(request.query["q"])
+        return await answers(request)
+
+    geocoder = await geocoder_for(counting)
+    found = await geocoder.search(" al1 3je ")
+    assert [(f.source, f.display_name, f.latitude) for f in found] == [
+        ("gazetteer", "AL1 3JE (St Albans City and District Council)", 51.75336)
+    ]
+    assert asked == []
+    unknown = await geocoder.search("AL1 0XX")
+    address = await geocoder.search("10 Holywell Hill, AL1 1BT")
+    assert asked == ["AL1 0XX", "10 Holywell Hill, AL1 1BT"]
+    assert [f.source for f in unknown + address] == ["nominatim", "nominatim"]
