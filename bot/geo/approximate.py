@@ -55,7 +55,7 @@ POSTCODE_RULES = Rules(
     inside_ratio=1.0,
     inside_margin_m=100.0,
     outside_triangle_m=2500.0,
-    inside_triangle_m=1500.0,
+    inside_triangle_m=3000.0,
 )
 """For postcode units: hundreds of metres apart in the fields where district boundaries run."""
 
