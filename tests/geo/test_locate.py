@@ -21,14 +21,16 @@ SHIPPED_PLACES = Path(__file__).resolve().parents[2] / "bot" / "geo" / "gazettee
 def test_shipped_approximation_never_refuses_an_inside_point(
     shipped_locator: Locator, reference_dir: Path
 ) -> None:
-    """No random point inside the real district is answered "outside" by the approximation."""
+    """No random point inside the real district is answered "outside" by the approximation,
+    and most are answered "inside" rather than marked for the agency to confirm."""
     facts = truth(reference_dir, shipped_locator.gazetteer, COUNT)
-    refused = [
-        (lat, lon)
+    verdicts = [
+        (shipped_locator.locate(float(lat), float(lon)).verdict, (float(lat), float(lon)))
         for lat, lon, inside in zip(facts.latitude, facts.longitude, facts.inside, strict=True)
-        if inside and shipped_locator.locate(float(lat), float(lon)).verdict == "outside"
+        if inside
     ]
-    assert refused == []
+    assert [point for verdict, point in verdicts if verdict == "outside"] == []
+    assert sum(verdict == "edge" for verdict, _ in verdicts) <= 0.16 * len(verdicts)
 
 
 def test_shipped_approximation_recognises_outside_points(
