@@ -118,7 +118,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def _commit(self, writes: Sequence[_Write]) -> None:
         """Commit those of ``writes`` whose value differs from what their slot last committed,
-        together; one write runs on its own (autocommit), saving BEGIN and COMMIT."""
+        together, in one statement (autocommit): no BEGIN and COMMIT round trips."""
         needed = [w for w in writes if self._committed.get(w.slot, _UNSET) != w.value]
         if not needed:
             return
@@ -126,10 +126,13 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             self._committed.pop(write.slot, None)
         if len(needed) == 1:
             await self._db.execute(needed[0].sql, needed[0].params)
-        else:
-            async with self._db.transaction():
-                for write in needed:
-                    await self._db.execute(write.sql, write.params)
+        else:  # one statement through the view whose trigger writes each slot: atomic
+            rows: list[object] = []
+            for write in needed:
+                if write.row is None:
+                    raise ValueError(f"slot {write.slot!r} cannot be written with others")
+                rows.extend(write.row)
+            await self._db.execute(_SLOT_WRITES[len(needed)], rows)
         for write in needed:
             self._committed[write.slot] = write.value
 
@@ -159,9 +162,14 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     # pickling -----------------------------------------------------------------------------
 
     def _dump(self, data: object) -> bytes:
-        buffer = io.BytesIO()
-        _BotPickler(self.bot, buffer).dump(data)
-        return buffer.getvalue()
+        try:
+            # Most data holds no Bot: the plain pickler writes the same bytes as _BotPickler
+            # (whose persistent_id, called back for every object, costs several times more).
+            return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        except pickle.PicklingError:  # a Bot refuses to be pickled: write placeholders
+            buffer = io.BytesIO()
+            _BotPickler(self.bot, buffer).dump(data)
+            return buffer.getvalue()
 
     def _load(self, blob: bytes) -> Any:
         # Not S301's untrusted input: these pickles were written by this bot, into its own
@@ -212,6 +220,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
                 None,
                 "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
                 (name, encoded_key),
+                ("conversation", name, encoded_key, None),
             )
         if not isinstance(state, int | str):
             raise TypeError(
@@ -225,6 +234,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
             " WHERE ptb_conversations.state <> excluded.state",
             (name, encoded_key, encoded),
+            ("conversation", name, encoded_key, encoded),
         )
 
     def _user_write(self, user_id: int, data: UD) -> _Write:
@@ -239,6 +249,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
             " WHERE ptb_user_data.data <> excluded.data",
             (user_id, blob),
+            ("user", None, user_id, blob),
         )
 
     def _chat_write(self, chat_id: int, data: CD) -> _Write:
@@ -253,6 +264,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
             " WHERE ptb_chat_data.data <> excluded.data",
             (chat_id, blob),
+            ("chat", None, chat_id, blob),
         )
 
     async def update_conversation(
@@ -286,6 +298,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
                 " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
                 " WHERE ptb_bot_data.data <> excluded.data",
                 (blob,),
+                None,  # never part of a checkpoint
             )
         )
 
@@ -356,16 +369,36 @@ class _Write:
     sql: str
     params: tuple[object, ...]
 
+    # The same write as a row of the ptb_slot_writes view (conversation, user and chat slots).
+    row: tuple[object, ...] | None
+
+
+# A checkpoint writes at most three slots (conversation, user, chat), each a row of the view.
+_SLOT_WRITES = {
+    2: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
+    " VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
+    3: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
+    " VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)",
+}
+
 
 def _drop_user(user_id: int) -> _Write:
     return _Write(
-        ("user", user_id), None, "DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,)
+        ("user", user_id),
+        None,
+        "DELETE FROM ptb_user_data WHERE user_id = ?",
+        (user_id,),
+        ("user", None, user_id, None),
     )
 
 
 def _drop_chat(chat_id: int) -> _Write:
     return _Write(
-        ("chat", chat_id), None, "DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,)
+        ("chat", chat_id),
+        None,
+        "DELETE FROM ptb_chat_data WHERE chat_id = ?",
+        (chat_id,),
+        ("chat", None, chat_id, None),
     )
 
 
