@@ -16,6 +16,8 @@ from telegram.request import BaseRequest, RequestData
 
 logger = logging.getLogger(__name__)
 
+_FORM = "application/x-www-form-urlencoded"
+
 
 class AiohttpRequest(BaseRequest):
     """Bot API calls over one aiohttp session with a bounded connection pool."""
@@ -73,12 +75,16 @@ class AiohttpRequest(BaseRequest):
         timeout = aiohttp.ClientTimeout(
             total=None, connect=pool, sock_connect=connect, sock_read=sock_read
         )
+        body = _body(request_data)
+        headers = {"User-Agent": self.USER_AGENT}
+        if isinstance(body, bytes):
+            headers["Content-Type"] = _FORM
         try:
             async with self._session.request(
                 method,
                 url,
-                data=_body(request_data),
-                headers={"User-Agent": self.USER_AGENT},
+                data=body,
+                headers=headers,
                 timeout=timeout,
             ) as response:
                 return response.status, await response.read()
@@ -98,13 +104,17 @@ def _seconds(given: object, default: float) -> float | None:
 
 
 def _body(request_data: RequestData | None) -> Any:
-    """Form fields, or a multipart form when the call uploads files."""
+    """The form fields url-encoded, or a multipart form when the call uploads files.
+
+    Fields are encoded here rather than handed to aiohttp as a mapping, which builds a
+    FormData (and a multipart writer it does not use) for every call.
+    """
     if request_data is None:
         return None
-    fields = request_data.json_parameters
     files = request_data.multipart_data
     if not files:
-        return fields
+        return request_data.url_encoded_parameters().encode()
+    fields = request_data.json_parameters
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)

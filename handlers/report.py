@@ -86,6 +86,7 @@ from handlers.report_flow import (
 )
 from handlers.report_submit import change_part, duplicate_chosen, submit
 from handlers.report_where import area_chosen, location_shared, location_typed, place_confirmed
+from handlers.timeouts import SweptConversationHandler
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,8 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         # PTB warns that buttons are tracked per chat, not per message: intended here, as
         # every button is checked against the step the resident is at.
         warnings.simplefilter("ignore", PTBUserWarning)
-        conversation = ConversationHandler(
+        conversation = SweptConversationHandler[BotContext](
+            timeout=timedelta(minutes=timeout_minutes),
             entry_points=[
                 CommandHandler("report", begin, filters=private),
                 CommandHandler("start", begin, filters=private & filters.Regex(r"^/start report")),
@@ -229,7 +231,6 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
             ],
             name=CONVERSATION,
             persistent=True,
-            conversation_timeout=timedelta(minutes=timeout_minutes),
         )
     return [
         conversation,

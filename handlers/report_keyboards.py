@@ -2,11 +2,15 @@
 
 Callback data is ``v1:r:<action>[:<arg>...]``: versioned, short (Telegram allows 64 bytes), and
 built from indexes into the configuration rather than ids of unbounded length.
+
+Keyboards that depend on nothing but their arguments are built once and reused: Telegram
+objects are immutable, and building one costs a share of every step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from telegram import (
     InlineKeyboardButton,
@@ -46,6 +50,7 @@ def _with_back(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
     )
 
 
+@cache
 def emergency() -> InlineKeyboardMarkup:
     """Yes / no to the danger question."""
     return InlineKeyboardMarkup(
@@ -79,6 +84,7 @@ def question(category: Category, q: Question, chosen: Sequence[str] = ()) -> Inl
     return _with_back(rows)
 
 
+@cache
 def location() -> ReplyKeyboardMarkup:
     """Share the phone's location, or say you are not sure; typing is always possible."""
     return ReplyKeyboardMarkup(
@@ -93,6 +99,7 @@ def location() -> ReplyKeyboardMarkup:
     )
 
 
+@cache
 def confirm_place() -> InlineKeyboardMarkup:
     """Is the place found the right one?"""
     return InlineKeyboardMarkup(
@@ -106,6 +113,7 @@ def areas(names: Sequence[str]) -> InlineKeyboardMarkup:
     return _with_back([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+@cache
 def when() -> InlineKeyboardMarkup:
     """Now, today, yesterday or another day."""
     return _with_back(
@@ -119,22 +127,26 @@ def when() -> InlineKeyboardMarkup:
     )
 
 
+@cache
 def back_only() -> InlineKeyboardMarkup:
     """Back and cancel, under a question answered by typing."""
     return _with_back([])
 
 
+@cache
 def skip(action: str) -> InlineKeyboardMarkup:
     """Skip this step, or go back."""
     return _with_back([[_button(texts.SKIP, action)]])
 
 
+@cache
 def photos(count: int) -> InlineKeyboardMarkup:
     """Done with photos, or none at all."""
     label = texts.PHOTOS_DONE if count else texts.NO_PHOTOS
     return _with_back([[_button(label, "photos")]])
 
 
+@cache
 def contact() -> InlineKeyboardMarkup:
     """Updates or anonymity."""
     return _with_back(
@@ -145,6 +157,7 @@ def contact() -> InlineKeyboardMarkup:
     )
 
 
+@cache
 def phone() -> ReplyKeyboardMarkup:
     """Share the phone number with Telegram's contact button, or decline."""
     return ReplyKeyboardMarkup(
@@ -168,6 +181,7 @@ REVIEW_PARTS = (
 )
 
 
+@cache
 def review(has_questions: bool) -> InlineKeyboardMarkup:
     """A Change button for each part, then submit or cancel."""
     parts = [(p, label) for p, label in REVIEW_PARTS if has_questions or p != "answers"]
@@ -185,6 +199,7 @@ def duplicates(candidates: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+@cache
 def resume() -> InlineKeyboardMarkup:
     """Carry on with the report in progress, or start again."""
     return InlineKeyboardMarkup(

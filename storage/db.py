@@ -159,29 +159,34 @@ class Database:
         """Run one write statement, in the caller's transaction or on its own.
 
         On its own, the connection's autocommit makes the single statement its own
-        transaction: no BEGIN and COMMIT round trips to the database thread.
+        transaction: no BEGIN and COMMIT round trips to the database thread. The cursor is not
+        closed by another round trip: a write statement has run to its end when ``execute``
+        returns, so its cursor holds nothing open.
         """
         if self.in_transaction:
-            async with self._conn.execute(sql, params) as cursor:
-                return WriteResult(rowcount=cursor.rowcount, lastrowid=cursor.lastrowid)
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            return WriteResult(rowcount=cursor.rowcount, lastrowid=cursor.lastrowid)
+            cursor = await self._conn.execute(sql, params)
+        else:
+            async with self._exclusive():
+                cursor = await self._conn.execute(sql, params)
+        return WriteResult(rowcount=cursor.rowcount, lastrowid=cursor.lastrowid)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> int:
         """Run one write statement for many parameter rows; return the rows changed."""
-        async with self.transaction(), self._conn.executemany(sql, rows) as cursor:
+        async with self.transaction():
+            cursor = await self._conn.executemany(sql, rows)
             return cursor.rowcount
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """Run a query and return its first row, if any."""
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+        """Run a query and return its first row, if any (for queries of one row or a few: all
+        rows are read, in one round trip to the database thread)."""
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        """Run a query and return all its rows."""
-        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        """Run a query and return all its rows, in one round trip to the database thread."""
+        async with self._exclusive():
+            rows: Iterable[aiosqlite.Row] = await self._conn.execute_fetchall(sql, params)
+            return list(rows)
 
     async def fetchvalue(self, sql: str, params: Params = ()) -> Any:
         """Run a query and return the first column of its first row (or None)."""

@@ -67,25 +67,24 @@ class OutboxRepository:
         the item already there.
         """
         created = now or utc_now()
-        async with self._db.transaction():
-            result = await self._db.execute(
-                "INSERT INTO outbox (kind, target, payload, dedupe_key, next_attempt_at,"
-                " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-                (
-                    kind,
-                    target,
-                    dumps(dict(payload)),
-                    dedupe_key,
-                    to_db(not_before or created),
-                    to_db(created),
-                ),
+        result = await self._db.execute(
+            "INSERT INTO outbox (kind, target, payload, dedupe_key, next_attempt_at,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            (
+                kind,
+                target,
+                dumps(dict(payload)),
+                dedupe_key,
+                to_db(not_before or created),
+                to_db(created),
+            ),
+        )
+        if result.rowcount > 0:
+            item_id = result.inserted_id
+        else:  # outbox rows are never deleted: the one with this key is there
+            item_id = await self._db.fetchvalue(
+                "SELECT id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
             )
-            if result.rowcount > 0:
-                item_id = result.inserted_id
-            else:
-                item_id = await self._db.fetchvalue(
-                    "SELECT id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
-                )
         logger.debug("outbox item %s (%s) enqueued", item_id, kind)
         return int(item_id)
 
@@ -102,19 +101,24 @@ class OutboxRepository:
         Each claimed item's attempt count goes up by one and it is not due again until
         ``now + lease``, so no other dispatcher takes it meanwhile.
         """
-        async with self._db.transaction():
-            rows = await self._db.fetchall(
-                "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
-                " ORDER BY next_attempt_at, id LIMIT ?",
-                (to_db(now), limit),
-            )
-            ids = [row["id"] for row in rows]
-            await self._db.executemany(
-                "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-                [(to_db(now + lease), item_id) for item_id in ids],
-            )
-            items = [await self.get(item_id) for item_id in ids]
-        return [item for item in items if item is not None]
+        # Two statements and no transaction: the update claims only rows still pending and due,
+        # so a claim made elsewhere in between is not taken twice.
+        due = await self._db.fetchall(
+            "SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at, id LIMIT ?",
+            (to_db(now), limit),
+        )
+        if not due:
+            return []
+        ids = [row["id"] for row in due]
+        rows = await self._db.fetchall(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
+            " WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending'"
+            " AND next_attempt_at <= ? RETURNING *",
+            (to_db(now + lease), dumps(ids), to_db(now)),
+        )
+        claimed = {row["id"]: _item(row) for row in rows}
+        return [claimed[item_id] for item_id in ids if item_id in claimed]
 
     async def mark_sent(
         self, item_id: int, *, now: datetime, result: Mapping[str, Any] | None = None

@@ -11,7 +11,8 @@ import io
 import json
 import logging
 import pickle
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast, overload
 
 from telegram import Bot
@@ -72,7 +73,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     transaction, so a conversation's state can be committed with the change it led to.
     """
 
-    __slots__ = ("_committed", "_context_types", "_db", "_staged")
+    __slots__ = ("_committed", "_context_types", "_db")
 
     @overload
     def __init__(
@@ -105,24 +106,35 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         # What each slot last committed, so that unchanged data is not written again: PTB hands
         # over the data of every chat and user an update touched, changed or not.
         self._committed: dict[Slot, object] = {}
-        # Inside checkpoint(): what its own transaction wrote, remembered once it commits.
-        self._staged: dict[Slot, object] | None = None
 
-    async def _store(
-        self, slot: Slot, value: bytes | str | None, write: Callable[[], Awaitable[object]]
-    ) -> None:
-        """Run ``write`` unless ``value`` is what this slot last committed."""
-        staged = self._staged
-        # In a caller's transaction, which may still roll back, remember nothing.
-        joined = self._db.in_transaction and staged is None
-        if not joined and self._committed.get(slot, _UNSET) == value:
+    async def _store(self, write: _Write) -> None:
+        """Run ``write`` unless its value is what its slot last committed."""
+        if self._db.in_transaction:
+            # In a caller's transaction, which may still roll back, remember nothing.
+            self._committed.pop(write.slot, None)
+            await self._db.execute(write.sql, write.params)
             return
-        self._committed.pop(slot, None)
-        await write()
-        if staged is not None:
-            staged[slot] = value
-        elif not joined:
-            self._committed[slot] = value
+        await self._commit([write])
+
+    async def _commit(self, writes: Sequence[_Write]) -> None:
+        """Commit those of ``writes`` whose value differs from what their slot last committed,
+        together, in one statement (autocommit): no BEGIN and COMMIT round trips."""
+        needed = [w for w in writes if self._committed.get(w.slot, _UNSET) != w.value]
+        if not needed:
+            return
+        for write in needed:
+            self._committed.pop(write.slot, None)
+        if len(needed) == 1:
+            await self._db.execute(needed[0].sql, needed[0].params)
+        else:  # one statement through the view whose trigger writes each slot: atomic
+            rows: list[object] = []
+            for write in needed:
+                if write.row is None:
+                    raise ValueError(f"slot {write.slot!r} cannot be written with others")
+                rows.extend(write.row)
+            await self._db.execute(_SLOT_WRITES[len(needed)], rows)
+        for write in needed:
+            self._committed[write.slot] = write.value
 
     async def checkpoint(
         self,
@@ -135,29 +147,29 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         """Save a conversation's state and a user's and chat's data in one transaction.
 
         A flow calls this before it asks its next question, so that once the resident sees
-        the question, a restarted bot resumes there with everything answered so far.
+        the question, a restarted bot resumes there with everything answered so far. Only what
+        changed since the last commit is written.
         """
         if self._db.in_transaction:
             raise RuntimeError("checkpoint() commits on its own; call it outside a transaction")
-        staged: dict[Slot, object] = {}
-        self._staged = staged
-        try:
-            async with self._db.transaction():
-                await self.update_conversation(conversation, key, state)
-                if user is not None:
-                    await self.update_user_data(*user)
-                if chat is not None:
-                    await self.update_chat_data(*chat)
-        finally:
-            self._staged = None
-        self._committed.update(staged)
+        writes = [self._conversation_write(conversation, key, state)]
+        if user is not None:
+            writes.append(self._user_write(*user))
+        if chat is not None:
+            writes.append(self._chat_write(*chat))
+        await self._commit(writes)
 
     # pickling -----------------------------------------------------------------------------
 
     def _dump(self, data: object) -> bytes:
-        buffer = io.BytesIO()
-        _BotPickler(self.bot, buffer).dump(data)
-        return buffer.getvalue()
+        try:
+            # Most data holds no Bot: the plain pickler writes the same bytes as _BotPickler
+            # (whose persistent_id, called back for every object, costs several times more).
+            return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        except pickle.PicklingError:  # a Bot refuses to be pickled: write placeholders
+            buffer = io.BytesIO()
+            _BotPickler(self.bot, buffer).dump(data)
+            return buffer.getvalue()
 
     def _load(self, blob: bytes) -> Any:
         # Not S301's untrusted input: these pickles were written by this bot, into its own
@@ -199,38 +211,67 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     # writing ------------------------------------------------------------------------------
 
+    def _conversation_write(self, name: str, key: ConversationKey, state: object | None) -> _Write:
+        encoded_key = _encode_key(key)
+        slot: Slot = ("conversation", f"{name}:{encoded_key}")
+        if state is None:
+            return _Write(
+                slot,
+                None,
+                "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
+                (name, encoded_key),
+                ("conversation", name, encoded_key, None),
+            )
+        if not isinstance(state, int | str):
+            raise TypeError(
+                f"conversation {name!r}: state must be an int or str, not {type(state).__name__}"
+            )
+        encoded = json.dumps(state)
+        return _Write(
+            slot,
+            encoded,
+            "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
+            " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
+            " WHERE ptb_conversations.state <> excluded.state",
+            (name, encoded_key, encoded),
+            ("conversation", name, encoded_key, encoded),
+        )
+
+    def _user_write(self, user_id: int, data: UD) -> _Write:
+        """Store one user's user_data (an empty mapping deletes the row)."""
+        if _is_empty(data):
+            return _drop_user(user_id)
+        blob = self._dump(data)
+        return _Write(
+            ("user", user_id),
+            blob,
+            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_user_data.data <> excluded.data",
+            (user_id, blob),
+            ("user", None, user_id, blob),
+        )
+
+    def _chat_write(self, chat_id: int, data: CD) -> _Write:
+        """Store one chat's chat_data (an empty mapping deletes the row)."""
+        if _is_empty(data):
+            return _drop_chat(chat_id)
+        blob = self._dump(data)
+        return _Write(
+            ("chat", chat_id),
+            blob,
+            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
+            " WHERE ptb_chat_data.data <> excluded.data",
+            (chat_id, blob),
+            ("chat", None, chat_id, blob),
+        )
+
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         """Store a conversation's state; None (the conversation ended) deletes it."""
-        encoded_key = _encode_key(key)
-        slot: Slot = ("conversation", f"{name}:{encoded_key}")
-        if new_state is None:
-            await self._store(
-                slot,
-                None,
-                lambda: self._db.execute(
-                    "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
-                    (name, encoded_key),
-                ),
-            )
-            return
-        if not isinstance(new_state, int | str):
-            raise TypeError(
-                f"conversation {name!r}: state must be an int or str, not "
-                f"{type(new_state).__name__}"
-            )
-        state = json.dumps(new_state)
-        await self._store(
-            slot,
-            state,
-            lambda: self._db.execute(
-                "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
-                " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
-                " WHERE ptb_conversations.state <> excluded.state",
-                (name, encoded_key, state),
-            ),
-        )
+        await self._store(self._conversation_write(name, key, new_state))
 
     async def save_conversation_state(
         self, name: str, key: tuple[int | str, ...], state: object | None
@@ -240,50 +281,25 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def update_user_data(self, user_id: int, data: UD) -> None:
         """Store one user's user_data (an empty mapping deletes the row)."""
-        if _is_empty(data):
-            await self.drop_user_data(user_id)
-            return
-        blob = self._dump(data)
-        await self._store(
-            ("user", user_id),
-            blob,
-            lambda: self._db.execute(
-                "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
-                " WHERE ptb_user_data.data <> excluded.data",
-                (user_id, blob),
-            ),
-        )
+        await self._store(self._user_write(user_id, data))
 
     async def update_chat_data(self, chat_id: int, data: CD) -> None:
         """Store one chat's chat_data (an empty mapping deletes the row)."""
-        if _is_empty(data):
-            await self.drop_chat_data(chat_id)
-            return
-        blob = self._dump(data)
-        await self._store(
-            ("chat", chat_id),
-            blob,
-            lambda: self._db.execute(
-                "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
-                " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
-                " WHERE ptb_chat_data.data <> excluded.data",
-                (chat_id, blob),
-            ),
-        )
+        await self._store(self._chat_write(chat_id, data))
 
     async def update_bot_data(self, data: BD) -> None:
         """Store the bot_data."""
         blob = self._dump(data)
         await self._store(
-            ("bot", 1),
-            blob,
-            lambda: self._db.execute(
+            _Write(
+                ("bot", 1),
+                blob,
                 "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
                 " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
                 " WHERE ptb_bot_data.data <> excluded.data",
                 (blob,),
-            ),
+                None,  # never part of a checkpoint
+            )
         )
 
     async def update_callback_data(self, data: CallbackData) -> None:
@@ -297,19 +313,11 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def drop_chat_data(self, chat_id: int) -> None:
         """Delete one chat's chat_data."""
-        await self._store(
-            ("chat", chat_id),
-            None,
-            lambda: self._db.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,)),
-        )
+        await self._store(_drop_chat(chat_id))
 
     async def drop_user_data(self, user_id: int) -> None:
         """Delete one user's user_data."""
-        await self._store(
-            ("user", user_id),
-            None,
-            lambda: self._db.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,)),
-        )
+        await self._store(_drop_user(user_id))
 
     async def purge_user(self, user_id: int) -> None:
         """Erase everything keyed by a Telegram user id, then checkpoint the WAL.
@@ -350,6 +358,48 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def flush(self) -> None:
         """Nothing to do: every write has already been committed."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    """One statement that stores a slot's value (None: the slot is deleted)."""
+
+    slot: Slot
+    value: bytes | str | None
+    sql: str
+    params: tuple[object, ...]
+
+    # The same write as a row of the ptb_slot_writes view (conversation, user and chat slots).
+    row: tuple[object, ...] | None
+
+
+# A checkpoint writes at most three slots (conversation, user, chat), each a row of the view.
+_SLOT_WRITES = {
+    2: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
+    " VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
+    3: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
+    " VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)",
+}
+
+
+def _drop_user(user_id: int) -> _Write:
+    return _Write(
+        ("user", user_id),
+        None,
+        "DELETE FROM ptb_user_data WHERE user_id = ?",
+        (user_id,),
+        ("user", None, user_id, None),
+    )
+
+
+def _drop_chat(chat_id: int) -> _Write:
+    return _Write(
+        ("chat", chat_id),
+        None,
+        "DELETE FROM ptb_chat_data WHERE chat_id = ?",
+        (chat_id,),
+        ("chat", None, chat_id, None),
+    )
 
 
 def _encode_key(key: ConversationKey) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -43,6 +43,19 @@ class Draft:
     history: list[str] = field(default_factory=list)  # steps passed, for Back
     reviewing: bool = False  # every step is answered: changes return to the review
     duplicates: list[int] = field(default_factory=list)  # report ids offered as the same
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Draft:
+        """A copy with its own lists and answers; locations, times and strings are immutable
+        and shared. PTB copies the resident's data after every update, and the generic deep
+        copy of a dataclass costs several times more."""
+        answers = {k: list(v) if isinstance(v, list) else v for k, v in self.answers.items()}
+        return replace(
+            self,
+            answers=answers,
+            photos=list(self.photos),
+            history=list(self.history),
+            duplicates=list(self.duplicates),
+        )
 
     def remember(self, step: str) -> None:
         """Note a step as passed, so Back can return to it."""

@@ -304,3 +304,53 @@ async def test_checkpoint_writes_state_and_data_together(tmp_path: Path) -> None
         assert await persistence.get_conversations("report") == {(5, 7): "where"}
         assert await persistence.get_user_data() == {7: {"draft": [1, 2]}}
         assert await persistence.get_chat_data() == {5: {"seen": True}}
+
+
+async def test_a_checkpoint_writes_what_changed_and_deletes_what_ended(tmp_path: Path) -> None:
+    """Later checkpoints change one slot or several at once, and an ended conversation with
+    emptied data leaves no rows behind."""
+    path = tmp_path / "bot.sqlite3"
+    async with await Database.open(path) as db:
+        persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+        persistence = SqlitePersistence(db)
+        await persistence.checkpoint("report", (5, 7), "where", user=(7, {"draft": 1}))
+        await persistence.checkpoint("report", (5, 7), "where", user=(7, {"draft": 2}))
+        assert await persistence.get_user_data() == {7: {"draft": 2}}
+        await persistence.checkpoint(
+            "report", (5, 7), "when", user=(7, {"draft": 3}), chat=(5, {"seen": 1})
+        )
+    async with await Database.open(path) as db:
+        persistence = SqlitePersistence(db)
+        assert await persistence.get_conversations("report") == {(5, 7): "when"}
+        assert await persistence.get_user_data() == {7: {"draft": 3}}
+        assert await persistence.get_chat_data() == {5: {"seen": 1}}
+        await persistence.checkpoint("report", (5, 7), None, user=(7, {}), chat=(5, {}))
+        assert await persistence.get_conversations("report") == {}
+        assert await persistence.get_user_data() == {}
+        assert await persistence.get_chat_data() == {}
+
+
+async def test_a_checkpoint_is_all_or_nothing(
+    persistence: SqlitePersistence[Any, Any, Any],
+) -> None:
+    """When one slot of a checkpoint cannot be written, none of it is, and the slots written
+    before are still written next time."""
+    await persistence.checkpoint("report", (5, 7), "where", user=(7, {"draft": 1}))
+    not_an_id: Any = "seven"  # the user_data table takes integer ids only
+    with pytest.raises(Exception, match="mismatch"):
+        await persistence.checkpoint(
+            "report", (5, 7), "when", user=(not_an_id, {"draft": 2}), chat=(5, {"seen": 1})
+        )
+    assert await persistence.get_conversations("report") == {(5, 7): "where"}
+    assert await persistence.get_chat_data() == {}
+    await persistence.checkpoint("report", (5, 7), "when", chat=(5, {"seen": 1}))
+    assert await persistence.get_conversations("report") == {(5, 7): "when"}
+    assert await persistence.get_chat_data() == {5: {"seen": 1}}
+
+
+async def test_a_bot_in_user_data_is_swapped_for_a_placeholder(
+    persistence: SqlitePersistence[Any, Any, Any],
+) -> None:
+    """Data holding the running bot is stored with a placeholder and gets the bot back."""
+    await persistence.update_user_data(7, {"bot": persistence.bot, "draft": [1]})
+    assert await persistence.get_user_data() == {7: {"bot": persistence.bot, "draft": [1]}}
