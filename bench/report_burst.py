@@ -9,10 +9,12 @@ echo bot as separate processes, then:
 - echo bot: the same N residents each send as many plain texts, each waiting for its echo.
 
 For each bot it prints updates per second (updates / wall time from the first send to the last
-reply), the median and p99 time from sending an update to the bot's first reply in that chat, and
-the bot process's peak RSS (VmHWM). For safetybot it then opens the database and checks that
-there are exactly N reports, each resident got exactly one reference, and each reference belongs
-to that resident's chat and carries that resident's own description.
+reply), the median and p99 time from sending an update to the bot's first reply in that chat, the
+bot process's peak RSS (VmHWM) and its CPU time per update over the burst (steadier than wall
+time on a small machine, where the bot, the emulator and the residents share the cores). For
+safetybot it then opens the database and checks that there are exactly N reports, each resident
+got exactly one reference, and each reference belongs to that resident's chat and carries that
+resident's own description.
 
 One event-reader task long-polls ``/client/events`` and hands the bot's messages to per-chat
 queues; the residents' HTTP calls share one connection pool and a bounded number of slots.
@@ -123,6 +125,16 @@ async def _stop(process: asyncio.subprocess.Process) -> None:
             await process.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), in seconds; NaN if unreadable."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return math.nan
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_rss_mib(pid: int) -> float:
     """The process's peak resident set size (VmHWM), in MiB; NaN if unreadable."""
     try:
@@ -228,6 +240,7 @@ class Run:
     failures: list[str] = field(default_factory=list)
     stray: int = 0  # bot messages left from before a step's update
     peak_rss_mib: float = math.nan
+    cpu_seconds: float = math.nan  # the bot process's CPU time over the burst
 
     @property
     def seconds(self) -> float:
@@ -514,6 +527,7 @@ async def main(arguments: argparse.Namespace) -> int:
                 async def report(person: Person, index: int) -> str | None:
                     return await complete_report(person, points[index], descriptions[index])
 
+                cpu_before = _cpu_seconds(bot.pid)
                 safety, references, mail = await burst(
                     client,
                     "safetybot",
@@ -523,6 +537,7 @@ async def main(arguments: argparse.Namespace) -> int:
                     in_flight=arguments.in_flight,
                     wait_seconds=arguments.wait_seconds,
                 )
+                safety.cpu_seconds = _cpu_seconds(bot.pid) - cpu_before
                 safety.peak_rss_mib = _peak_rss_mib(bot.pid)
                 await _stop(bot)
                 problems = safety.failures[:5] + check_reports(
@@ -539,6 +554,7 @@ async def main(arguments: argparse.Namespace) -> int:
             async def texts(person: Person, index: int) -> None:
                 await echo_texts(person, per_resident, index)
 
+            cpu_before = _cpu_seconds(echo_process.pid)
             echo, _, _ = await burst(
                 client,
                 "PTB echo bot",
@@ -548,6 +564,7 @@ async def main(arguments: argparse.Namespace) -> int:
                 in_flight=arguments.in_flight,
                 wait_seconds=arguments.wait_seconds,
             )
+            echo.cpu_seconds = _cpu_seconds(echo_process.pid) - cpu_before
             echo.peak_rss_mib = _peak_rss_mib(echo_process.pid)
     finally:
         for process in reversed(processes):
@@ -560,16 +577,19 @@ async def main(arguments: argparse.Namespace) -> int:
     )
     print(
         f"{'bot':<14} {'updates':>8} {'seconds':>8} {'updates/s':>10} {'median ms':>10} "
-        f"{'p99 ms':>8} {'peak RSS MiB':>13}"
+        f"{'p99 ms':>8} {'peak RSS MiB':>13} {'CPU ms/update':>14}"
     )
     for r in (safety, echo):
         print(
             f"{r.name:<14} {r.updates:>8} {r.seconds:>8.1f} {r.updates_per_second:>10.1f} "
-            f"{r.median_ms():>10.1f} {r.percentile_ms(0.99):>8.1f} {r.peak_rss_mib:>13.1f}"
+            f"{r.median_ms():>10.1f} {r.percentile_ms(0.99):>8.1f} {r.peak_rss_mib:>13.1f} "
+            f"{1000 * r.cpu_seconds / max(r.updates, 1):>14.2f}"
         )
     ratio = safety.updates_per_second / echo.updates_per_second
     verdict = "met" if ratio >= GOAL else "NOT met"
     print(f"safetybot / echo throughput: {ratio:.0%} (goal {GOAL:.0%}: {verdict})")
+    cpu_ratio = echo.cpu_seconds / safety.cpu_seconds
+    print(f"echo / safetybot CPU per update: {cpu_ratio:.0%} (the same ratio, free of scheduling)")
     for r in (safety, echo):
         if r.failures:
             print(f"{r.name}: {len(r.failures)} residents did not finish; first: {r.failures[0]}")
