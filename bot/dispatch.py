@@ -336,9 +336,19 @@ class Dispatcher:
 def undeliverable_note(item: OutboxItem, reason: str) -> str:
     """What the admins are told about an item that cannot be delivered: never its contents.
 
-    A group chat (an agency's) is named by id; a private chat (a resident's) is not.
+    A group chat (an agency's) is named by id; a private chat (a resident's) is not. An e-mail
+    or a webhook call names the agency (from the item's key), not the address or URL, which may
+    carry a token.
     """
     note = f"Could not deliver outbox item {item.id} ({item.kind})"
+    if item.kind in ("email", "webhook"):
+        parts = (item.dedupe_key or "").split(":")
+        agency = f" of agency '{parts[2]}'" if len(parts) == 3 and parts[2] else ""
+        setting = "email and [smtp]" if item.kind == "email" else "webhook_url and its secret"
+        return (
+            f"{note} to the {item.kind.replace('email', 'e-mail')} address{agency}: {reason}. "
+            f"Check the agency's {setting} in the configuration."
+        )
     if not item.target.startswith("-"):
         return f"{note} to a private chat: {reason}."
     return (
