@@ -7,6 +7,7 @@ PTB's own PicklePersistence does, with the running bot replaced by a placeholder
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -108,31 +109,25 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         self._committed: dict[Slot, object] = {}
 
     async def _store(self, write: _Write) -> None:
-        """Run ``write`` unless its value is what its slot last committed."""
+        """Write one slot unless its value is what the slot last committed."""
         if self._db.in_transaction:
             # In a caller's transaction, which may still roll back, remember nothing.
             self._committed.pop(write.slot, None)
-            await self._db.execute(write.sql, write.params)
+            await self._db.execute(_slot_writes(1), write.row)
             return
         await self._commit([write])
 
     async def _commit(self, writes: Sequence[_Write]) -> None:
         """Commit those of ``writes`` whose value differs from what their slot last committed,
-        together, in one statement (autocommit): no BEGIN and COMMIT round trips."""
+        together, in one statement (autocommit, so atomic without BEGIN and COMMIT)."""
         needed = [w for w in writes if self._committed.get(w.slot, _UNSET) != w.value]
         if not needed:
             return
         for write in needed:
             self._committed.pop(write.slot, None)
-        if len(needed) == 1:
-            await self._db.execute(needed[0].sql, needed[0].params)
-        else:  # one statement through the view whose trigger writes each slot: atomic
-            rows: list[object] = []
-            for write in needed:
-                if write.row is None:
-                    raise ValueError(f"slot {write.slot!r} cannot be written with others")
-                rows.extend(write.row)
-            await self._db.execute(_SLOT_WRITES[len(needed)], rows)
+        await self._db.execute(
+            _slot_writes(len(needed)), [part for write in needed for part in write.row]
+        )
         for write in needed:
             self._committed[write.slot] = write.value
 
@@ -212,60 +207,20 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     # writing ------------------------------------------------------------------------------
 
     def _conversation_write(self, name: str, key: ConversationKey, state: object | None) -> _Write:
-        encoded_key = _encode_key(key)
-        slot: Slot = ("conversation", f"{name}:{encoded_key}")
-        if state is None:
-            return _Write(
-                slot,
-                None,
-                "DELETE FROM ptb_conversations WHERE name = ? AND conversation_key = ?",
-                (name, encoded_key),
-                ("conversation", name, encoded_key, None),
-            )
-        if not isinstance(state, int | str):
+        if state is not None and not isinstance(state, int | str):
             raise TypeError(
                 f"conversation {name!r}: state must be an int or str, not {type(state).__name__}"
             )
-        encoded = json.dumps(state)
-        return _Write(
-            slot,
-            encoded,
-            "INSERT INTO ptb_conversations (name, conversation_key, state) VALUES (?, ?, ?)"
-            " ON CONFLICT (name, conversation_key) DO UPDATE SET state = excluded.state"
-            " WHERE ptb_conversations.state <> excluded.state",
-            (name, encoded_key, encoded),
-            ("conversation", name, encoded_key, encoded),
-        )
+        encoded = None if state is None else json.dumps(state)
+        return _Write("conversation", name, _encode_key(key), encoded)
 
     def _user_write(self, user_id: int, data: UD) -> _Write:
-        """Store one user's user_data (an empty mapping deletes the row)."""
-        if _is_empty(data):
-            return _drop_user(user_id)
-        blob = self._dump(data)
-        return _Write(
-            ("user", user_id),
-            blob,
-            "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data"
-            " WHERE ptb_user_data.data <> excluded.data",
-            (user_id, blob),
-            ("user", None, user_id, blob),
-        )
+        """One user's user_data (an empty mapping deletes the row)."""
+        return _Write("user", None, user_id, None if _is_empty(data) else self._dump(data))
 
     def _chat_write(self, chat_id: int, data: CD) -> _Write:
-        """Store one chat's chat_data (an empty mapping deletes the row)."""
-        if _is_empty(data):
-            return _drop_chat(chat_id)
-        blob = self._dump(data)
-        return _Write(
-            ("chat", chat_id),
-            blob,
-            "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
-            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data"
-            " WHERE ptb_chat_data.data <> excluded.data",
-            (chat_id, blob),
-            ("chat", None, chat_id, blob),
-        )
+        """One chat's chat_data (an empty mapping deletes the row)."""
+        return _Write("chat", None, chat_id, None if _is_empty(data) else self._dump(data))
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -289,18 +244,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def update_bot_data(self, data: BD) -> None:
         """Store the bot_data."""
-        blob = self._dump(data)
-        await self._store(
-            _Write(
-                ("bot", 1),
-                blob,
-                "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
-                " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
-                " WHERE ptb_bot_data.data <> excluded.data",
-                (blob,),
-                None,  # never part of a checkpoint
-            )
-        )
+        await self._store(_Write("bot", None, 1, self._dump(data)))
 
     async def update_callback_data(self, data: CallbackData) -> None:
         """Store the callback data cache."""
@@ -313,11 +257,11 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def drop_chat_data(self, chat_id: int) -> None:
         """Delete one chat's chat_data."""
-        await self._store(_drop_chat(chat_id))
+        await self._store(_Write("chat", None, chat_id, None))
 
     async def drop_user_data(self, user_id: int) -> None:
         """Delete one user's user_data."""
-        await self._store(_drop_user(user_id))
+        await self._store(_Write("user", None, user_id, None))
 
     async def purge_user(self, user_id: int) -> None:
         """Erase everything keyed by a Telegram user id, then checkpoint the WAL.
@@ -362,44 +306,28 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
 @dataclass(frozen=True, slots=True)
 class _Write:
-    """One statement that stores a slot's value (None: the slot is deleted)."""
+    """One slot's new value (None deletes the slot's row): a row of the ptb_slot_writes view,
+    whose trigger (migration 0004) writes it into its table, changed rows only."""
 
-    slot: Slot
+    kind: str  # conversation, user, chat or bot
+    name: str | None  # the conversation's name
+    key: int | str  # the conversation's encoded key, the user's or chat's id, 1 for bot_data
     value: bytes | str | None
-    sql: str
-    params: tuple[object, ...]
 
-    # The same write as a row of the ptb_slot_writes view (conversation, user and chat slots).
-    row: tuple[object, ...] | None
+    @property
+    def slot(self) -> Slot:
+        return (self.kind, self.key if self.name is None else f"{self.name}:{self.key}")
 
-
-# A checkpoint writes at most three slots (conversation, user, chat), each a row of the view.
-_SLOT_WRITES = {
-    2: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
-    " VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
-    3: "INSERT INTO ptb_slot_writes (kind, name, slot_key, value)"
-    " VALUES (?, ?, ?, ?), (?, ?, ?, ?), (?, ?, ?, ?)",
-}
+    @property
+    def row(self) -> tuple[object, ...]:
+        return (self.kind, self.name, self.key, self.value)
 
 
-def _drop_user(user_id: int) -> _Write:
-    return _Write(
-        ("user", user_id),
-        None,
-        "DELETE FROM ptb_user_data WHERE user_id = ?",
-        (user_id,),
-        ("user", None, user_id, None),
-    )
-
-
-def _drop_chat(chat_id: int) -> _Write:
-    return _Write(
-        ("chat", chat_id),
-        None,
-        "DELETE FROM ptb_chat_data WHERE chat_id = ?",
-        (chat_id,),
-        ("chat", None, chat_id, None),
-    )
+@functools.cache
+def _slot_writes(count: int) -> str:
+    """The statement writing ``count`` slots at once (a checkpoint writes at most three)."""
+    rows = ", ".join(["(?, ?, ?, ?)"] * count)
+    return f"INSERT INTO ptb_slot_writes (kind, name, slot_key, value) VALUES {rows}"  # noqa: S608 - only "?" placeholders are added
 
 
 def _encode_key(key: ConversationKey) -> str:

@@ -1,7 +1,7 @@
--- A checkpoint (a conversation's state, a user's and a chat's data) is written by one
--- statement: an INSERT of a row per slot into this view, which its trigger spreads over the
--- persistence tables. One statement is atomic on its own, so the checkpoint needs no BEGIN and
--- COMMIT. A row's value of NULL deletes that slot's row.
+-- Every persistence write (a conversation's state, a user's, a chat's or the bot's data) is an
+-- INSERT of a row per slot into this view, which its trigger spreads over the persistence
+-- tables, rewriting only rows that change. A checkpoint writes its slots in one statement,
+-- atomic on its own, so it needs no BEGIN and COMMIT. A row's value of NULL deletes that slot.
 CREATE VIEW ptb_slot_writes (kind, name, slot_key, value) AS
     SELECT NULL, NULL, NULL, NULL WHERE 0;
 
@@ -29,4 +29,9 @@ BEGIN
         WHERE NEW.kind = 'chat' AND NEW.value IS NOT NULL
         ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data
         WHERE ptb_chat_data.data <> excluded.data;
+    INSERT INTO ptb_bot_data (id, data)
+        SELECT NEW.slot_key, NEW.value
+        WHERE NEW.kind = 'bot' AND NEW.value IS NOT NULL
+        ON CONFLICT (id) DO UPDATE SET data = excluded.data
+        WHERE ptb_bot_data.data <> excluded.data;
 END;
