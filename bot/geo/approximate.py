@@ -94,25 +94,21 @@ class Judge:
     ) -> None:
         self.rules = rules
         self._projection = projection
-        inside = [m for m in landmarks if m.in_district]
-        outside = [m for m in landmarks if not m.in_district]
-        if not inside:
+        inside = np.fromiter((m.in_district for m in landmarks), dtype=bool, count=len(landmarks))
+        if not inside.any():
             raise ValueError("the approximation has no point inside the district")
-        self._inside_tree = shapely.STRtree(shapely.points(self._metres(inside)))
-        self._outside_tree = shapely.STRtree(shapely.points(self._metres(outside)))
-        self._outside_councils = [m.council for m in outside]
-        self._outside_triangles = self._inside_triangles = None
-        if rules.outside_triangle_m is not None or rules.inside_triangle_m is not None:
-            labels = np.array([m.in_district for m in landmarks], dtype=bool)
-            triangulation = _Triangulation(self._metres(list(landmarks)), labels)
-            self._outside_triangles = triangulation.tree(False, rules.outside_triangle_m)
-            self._inside_triangles = triangulation.tree(True, rules.inside_triangle_m)
-
-    def _metres(self, landmarks: Sequence[Landmark]) -> FloatArray:
         lonlat = np.fromiter(
             (c for m in landmarks for c in (m.longitude, m.latitude)), dtype=np.float64
         )
-        return self._projection.lonlat_array_to_metres(lonlat.reshape(-1, 2))
+        xy = projection.lonlat_array_to_metres(lonlat.reshape(-1, 2))
+        self._inside_tree = shapely.STRtree(shapely.points(xy[inside]))
+        self._outside_tree = shapely.STRtree(shapely.points(xy[~inside]))
+        self._outside_councils = [m.council for m in landmarks if not m.in_district]
+        self._outside_triangles = self._inside_triangles = None
+        if rules.outside_triangle_m is not None or rules.inside_triangle_m is not None:
+            triangulation = _Triangulation(xy, inside)
+            self._outside_triangles = triangulation.tree(False, rules.outside_triangle_m)
+            self._inside_triangles = triangulation.tree(True, rules.inside_triangle_m)
 
     def judge(self, latitude: float, longitude: float) -> Judgement:
         """Inside, outside or edge, with the council of the nearest landmark outside."""

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Literal, cast, get_args
 
 from bot.geo.errors import GeoDataError
-from bot.geo.postcodes import Postcodes, PostcodeUnit, load_postcodes
+from bot.geo.postcodes import (
+    OUTWARD,
+    Postcodes,
+    PostcodeUnit,
+    find_postcode,
+    is_postcode,
+    load_postcodes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +50,7 @@ COLUMNS = (
     "source",
 )
 _BOOLEANS = {"true": True, "false": False}
-_OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
-_POSTCODE = re.compile(rf"\b({_OUTWARD})\s*[0-9][A-Z]{{2}}\b", re.IGNORECASE)
-_POSTCODE_ONLY = re.compile(rf"^\s*{_OUTWARD}\s*[0-9][A-Z]{{2}}\s*$", re.IGNORECASE)
-_OUTWARD_ONLY = re.compile(rf"^\s*({_OUTWARD})\s*$", re.IGNORECASE)
+_OUTWARD_ONLY = re.compile(rf"^\s*({OUTWARD})\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +93,11 @@ class Gazetteer:
         places: Iterable[Place],
         councils: Iterable[CouncilName] = (),
         postcodes: Postcodes | None = None,
-        district_council: str | None = None,
     ) -> None:
         self.places: tuple[Place, ...] = tuple(places)
         self.councils: tuple[CouncilName, ...] = tuple(councils)
         self.postcodes = postcodes
-        self.district_council = district_council or next(
-            (p.council for p in self.places if p.in_district), ""
-        )
+        self.district_council = next((p.council for p in self.places if p.in_district), "")
         self._by_key: dict[str, list[Place]] = {}
         for place in self.places:
             for key in {normalise(place.name), *(normalise(a) for a in place.aliases)}:
@@ -117,9 +118,11 @@ class Gazetteer:
         unit = self.postcodes.lookup(text) if self.postcodes is not None else None
         if unit is not None:
             return [self._unit_place(unit)]
-        outward = _OUTWARD_ONLY.match(text) or _POSTCODE.search(text)
+        only = _OUTWARD_ONLY.match(text)
+        postcode = find_postcode(text)
+        outward = only.group(1) if only else postcode.split()[0] if postcode else None
         if outward:
-            district = self._by_key.get(normalise(outward.group(1)), [])
+            district = self._by_key.get(normalise(outward), [])
             if district:
                 return district[:limit]
         wanted = normalise(text)
@@ -133,7 +136,7 @@ class Gazetteer:
 
     def postcode_only(self, text: str) -> Place | None:
         """The postcode unit when ``text`` is a full postcode and nothing else, else None."""
-        if self.postcodes is None or not _POSTCODE_ONLY.match(text):
+        if self.postcodes is None or not is_postcode(text):
             return None
         unit = self.postcodes.lookup(text)
         return self._unit_place(unit) if unit is not None else None

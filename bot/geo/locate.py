@@ -184,18 +184,21 @@ class Locator:
         return judgement.outside_council
 
     def _nearest_area(self, latitude: float, longitude: float) -> str | None:
-        if not self._inside_named:
-            return None
-        here = np.array(self.projection.to_metres(latitude, longitude), dtype=np.float64)
-        distances = np.hypot(*(self._inside_named_xy - here).T)
-        return self._inside_named[int(np.argmin(distances))].area
+        place = self._nearest(self._inside_named, self._inside_named_xy, latitude, longitude)
+        return place.area if place else None
 
     def _nearest_named(self, latitude: float, longitude: float) -> str | None:
-        if not self._named:
+        place = self._nearest(self._named, self._named_xy, latitude, longitude)
+        return place.name if place else None
+
+    def _nearest(
+        self, places: list[Place], xy: FloatArray, latitude: float, longitude: float
+    ) -> Place | None:
+        """The place of ``places`` (at ``xy`` metres) nearest the point; None if none."""
+        if not places:
             return None
         here = np.array(self.projection.to_metres(latitude, longitude), dtype=np.float64)
-        distances = np.hypot(*(self._named_xy - here).T)
-        return self._named[int(np.argmin(distances))].name
+        return places[int(np.argmin(np.hypot(*(xy - here).T)))]
 
     def areas(self) -> list[Area]:
         """The district's towns and areas, each with a representative point, in gazetteer order."""

@@ -24,7 +24,9 @@ from bot.geo.errors import GeoDataError
 logger = logging.getLogger(__name__)
 
 COLUMNS = ("postcode", "latitude", "longitude", "district")
-_FULL_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+OUTWARD = r"[A-Z]{1,2}[0-9][A-Z0-9]?"
+"""A postcode's outward code (AL1, WD25): its district."""
+_FULL_POSTCODE = re.compile(rf"\b({OUTWARD})\s*([0-9][A-Z]{{2}})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,11 @@ def find_postcode(text: str) -> str | None:
     """The full postcode written in ``text`` (any case and spacing), as ``AL1 3JE``; else None."""
     match = _FULL_POSTCODE.search(text)
     return f"{match.group(1)} {match.group(2)}".upper() if match else None
+
+
+def is_postcode(text: str) -> bool:
+    """Whether ``text`` is a full postcode and nothing else (any case and spacing)."""
+    return _FULL_POSTCODE.fullmatch(text.strip()) is not None
 
 
 class Postcodes:
