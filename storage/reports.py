@@ -459,27 +459,27 @@ class ReportRepository:
 
     async def mark_reminded(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
         """Record that the agency was reminded; False if it already was (or is not routed)."""
-        result = await self._db.execute(
-            "UPDATE report_agencies SET reminded_at = ?"
-            " WHERE report_id = ? AND agency_id = ? AND reminded_at IS NULL",
-            (to_db(at), report_id, agency_id),
-        )
-        return result.rowcount > 0
+        return await self._mark_once("reminded_at", report_id, agency_id, at)
 
     async def mark_escalated(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
         """Record that the admins were told; False if they already were (or is not routed)."""
-        result = await self._db.execute(
-            "UPDATE report_agencies SET escalated_at = ?"
-            " WHERE report_id = ? AND agency_id = ? AND escalated_at IS NULL",
-            (to_db(at), report_id, agency_id),
-        )
-        return result.rowcount > 0
+        return await self._mark_once("escalated_at", report_id, agency_id, at)
 
     async def mark_overdue_listed(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
         """Record that the admins were told it is overdue; False if they already were."""
+        return await self._mark_once("overdue_listed_at", report_id, agency_id, at)
+
+    async def _mark_once(
+        self,
+        column: Literal["reminded_at", "escalated_at", "overdue_listed_at"],
+        report_id: int,
+        agency_id: str,
+        at: datetime,
+    ) -> bool:
+        """Set a routing's moment column if it is still empty; whether this call set it."""
         result = await self._db.execute(
-            "UPDATE report_agencies SET overdue_listed_at = ?"
-            " WHERE report_id = ? AND agency_id = ? AND overdue_listed_at IS NULL",
+            f"UPDATE report_agencies SET {column} = ?"  # noqa: S608 - column is one of three fixed names
+            f" WHERE report_id = ? AND agency_id = ? AND {column} IS NULL",
             (to_db(at), report_id, agency_id),
         )
         return result.rowcount > 0
