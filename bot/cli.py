@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "check-config",
         parents=[common],
-        help="check a configuration: prints ok, or lists every problem and exits 2",
+        help="check a configuration and the data files it names (gazetteer, postcodes, "
+        "boundaries): prints ok, or lists every problem and exits 2",
     )
     backup = commands.add_parser(
         "backup",
