@@ -24,13 +24,16 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
+
+import numpy as np
+import shapely  # type: ignore[import-untyped]
+
+from bot.geo.metric import METRES_PER_DEGREE, LocalProjection
 
 _POSTCODE_COLUMNS = ("pcds", "pcd7", "pcd8", "pcd")
 _DISTRICT_COLUMN = re.compile(r"^(laua|lad\d\dcd|oslaua)$", re.IGNORECASE)
 _NO_GRID_REFERENCE = 99.0
-_CELL_M = 1_000.0
-_METRES_PER_DEGREE = 111_195.0
 ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
     "Contains OS data (c) Crown copyright and database right. "
@@ -77,36 +80,31 @@ def _spaced(postcode: str) -> str:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
-class Reach:
-    """Whether a point is within ``metres`` of any of a set of points."""
+def within_reach(own: Sequence[Row], others: Sequence[Row], metres: float) -> list[Row]:
+    """Those of ``others`` within ``metres`` of any of ``own``."""
+    projection = LocalProjection(
+        sum(r.latitude for r in own) / len(own), sum(r.longitude for r in own) / len(own)
+    )
 
-    def __init__(self, rows: Sequence[Row], metres: float) -> None:
-        self._metres = metres
-        self._east = _METRES_PER_DEGREE * math.cos(
-            math.radians(sum(r.latitude for r in rows) / max(len(rows), 1))
-        )
-        self._cells: dict[tuple[int, int], list[tuple[float, float]]] = {}
-        for row in rows:
-            x, y = self._xy(row)
-            self._cells.setdefault(self._cell(x, y), []).append((x, y))
-        self._span = math.ceil(metres / _CELL_M)
+    def points(rows: Sequence[Row]) -> Any:
+        lonlat = np.array([(r.longitude, r.latitude) for r in rows], dtype=np.float64)
+        return shapely.points(projection.lonlat_array_to_metres(lonlat.reshape(-1, 2)))
 
-    def _xy(self, row: Row) -> tuple[float, float]:
-        return row.longitude * self._east, row.latitude * _METRES_PER_DEGREE
+    tree = shapely.STRtree(points(own))
+    near = set(tree.query(points(others), predicate="dwithin", distance=metres)[0].tolist())
+    return [row for index, row in enumerate(others) if index in near]
 
-    @staticmethod
-    def _cell(x: float, y: float) -> tuple[int, int]:
-        return int(x // _CELL_M), int(y // _CELL_M)
 
-    def __contains__(self, row: Row) -> bool:
-        x, y = self._xy(row)
-        cx, cy = self._cell(x, y)
-        for dx in range(-self._span, self._span + 1):
-            for dy in range(-self._span, self._span + 1):
-                for px, py in self._cells.get((cx + dx, cy + dy), ()):
-                    if math.hypot(px - x, py - y) <= self._metres:
-                        return True
-        return False
+def _box(rows: Sequence[Row], metres: float) -> tuple[float, float, float, float]:
+    """South, west, north and east of ``rows``, widened by ``metres`` (and a little more)."""
+    north_south = 1.1 * metres / METRES_PER_DEGREE
+    east_west = north_south / math.cos(math.radians(max(abs(r.latitude) for r in rows)))
+    return (
+        min(r.latitude for r in rows) - north_south,
+        min(r.longitude for r in rows) - east_west,
+        max(r.latitude for r in rows) + north_south,
+        max(r.longitude for r in rows) + east_west,
+    )
 
 
 def build(source: Path, district: str, reach_m: float, edition: str, out: TextIO) -> int:
@@ -115,9 +113,16 @@ def build(source: Path, district: str, reach_m: float, edition: str, out: TextIO
         own = [r for r in read_rows(stream) if r.district == district]
     if not own:
         raise ValueError(f"no postcode of district {district} in {source.name}")
-    reach = Reach(own, reach_m)
+    south, west, north, east = _box(own, reach_m)
     with source.open(encoding="utf-8-sig", newline="") as stream:
-        around = [r for r in read_rows(stream) if r.district != district and r in reach]
+        candidates = [
+            r
+            for r in read_rows(stream)
+            if r.district != district
+            and south <= r.latitude <= north
+            and west <= r.longitude <= east
+        ]
+    around = within_reach(own, candidates, reach_m) if candidates else []
     rows = sorted({r.postcode: r for r in own + around}.values(), key=lambda r: r.postcode)
     out.write(f"# Postcode units of {district} and of other districts within {reach_m:.0f} m\n")
     out.write(f"# of it, from the {edition} (python -m bot.geo.build_postcodes).\n")

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 EARTH_RADIUS_M = 6_371_008.8
-_METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,20 +27,20 @@ class LocalProjection:
 
     @property
     def _east_scale(self) -> float:
-        return _METRES_PER_DEGREE * math.cos(math.radians(self.origin_latitude))
+        return METRES_PER_DEGREE * math.cos(math.radians(self.origin_latitude))
 
     def to_metres(self, latitude: float, longitude: float) -> tuple[float, float]:
         """The point as (east, north) metres from the origin."""
         return (
             (longitude - self.origin_longitude) * self._east_scale,
-            (latitude - self.origin_latitude) * _METRES_PER_DEGREE,
+            (latitude - self.origin_latitude) * METRES_PER_DEGREE,
         )
 
     def lonlat_array_to_metres(self, lonlat: FloatArray) -> FloatArray:
         """An (n, 2) array of longitude, latitude pairs as (east, north) metres."""
         out = np.empty_like(lonlat, dtype=np.float64)
         out[:, 0] = (lonlat[:, 0] - self.origin_longitude) * self._east_scale
-        out[:, 1] = (lonlat[:, 1] - self.origin_latitude) * _METRES_PER_DEGREE
+        out[:, 1] = (lonlat[:, 1] - self.origin_latitude) * METRES_PER_DEGREE
         return out
 
     def distance_m(self, a: tuple[float, float], b: tuple[float, float]) -> float:
