@@ -10,21 +10,15 @@ point the shipped approximation would refuse.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import sys
 import time
 from pathlib import Path
-
-import numpy as np
-import shapely
-from shapely.geometry import shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import default_config_text, parse_config
 from bot.geo import Locator
-from tests.geo.reference import DISTRICT_FILE, SEED, geo_dir, truth
+from tests.geo.reference import SEED, geo_dir, inside_grid, truth
 
 
 def main() -> int:
@@ -57,22 +51,8 @@ def main() -> int:
 
 def grid(locator: Locator, folder: Path, spacing_m: float) -> None:
     """Count the inside points of a grid over the district that the approximation refuses."""
-    district = shapely.union_all(
-        [
-            shape(f["geometry"])
-            for f in json.loads((folder / DISTRICT_FILE).read_text(encoding="utf-8"))["features"]
-        ]
-    )
-    west, south, east, north = district.bounds
-    metres_per_degree = 111_195.0
-    east_scale = metres_per_degree * math.cos(math.radians((south + north) / 2))
-    longitudes, latitudes = np.meshgrid(
-        np.arange(west, east, spacing_m / east_scale),
-        np.arange(south, north, spacing_m / metres_per_degree),
-    )
-    points = shapely.points(longitudes.ravel(), latitudes.ravel())
-    inside = points[shapely.intersects(district, points)]
-    refused = sum(locator.locate(p.y, p.x).verdict == "outside" for p in inside)
+    inside = inside_grid(folder, spacing_m)
+    refused = sum(locator.locate(*point).verdict == "outside" for point in inside)
     print(f"== shipped approximation on a {spacing_m:.0f} m grid over the district")
     print(f"inside grid points refused:        {refused} of {len(inside)}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ import shapely
 from shapely.geometry import shape
 
 from bot.geo.gazetteer import Gazetteer
+from bot.geo.metric import METRES_PER_DEGREE
 
 GEO_DIR_ENV = "SAFETYBOT_GEO_DIR"
 DISTRICT_FILE = "st_albans_district.geojson"
@@ -57,6 +59,19 @@ def random_points(
     rng = np.random.default_rng(seed)
     west, south, east, north = BOX
     return rng.uniform(west, east, count), rng.uniform(south, north, count)
+
+
+def inside_grid(folder: Path, spacing_m: float) -> list[tuple[float, float]]:
+    """The (latitude, longitude) points of a square grid over the district that lie inside it."""
+    district = shapely.union_all([g for _, g in _geometries(folder / DISTRICT_FILE)])
+    west, south, east, north = district.bounds
+    east_scale = METRES_PER_DEGREE * math.cos(math.radians((south + north) / 2))
+    longitudes, latitudes = np.meshgrid(
+        np.arange(west, east, spacing_m / east_scale),
+        np.arange(south, north, spacing_m / METRES_PER_DEGREE),
+    )
+    points = shapely.points(longitudes.ravel(), latitudes.ravel())
+    return [(p.y, p.x) for p in points[shapely.intersects(district, points)]]
 
 
 def truth(folder: Path, gazetteer: Gazetteer, count: int, seed: int = SEED) -> Truth:

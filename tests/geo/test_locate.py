@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 import shapely
 
 from bot.config import Geography
 from bot.geo import GeoDataError, Locator
-from tests.geo.reference import DISTRICT_FILE, POINTS_FILE, WARDS_FILE, truth
+from tests.geo.reference import DISTRICT_FILE, POINTS_FILE, WARDS_FILE, inside_grid, truth
 
 DISTRICT = "St Albans City and District Council"
 COUNT = 10_000
@@ -60,22 +59,9 @@ def test_shipped_approximation_refuses_no_point_of_a_fine_grid(
     shipped_locator: Locator, reference_dir: Path
 ) -> None:
     """Not only random points: no point of a 100 m grid over the district is refused."""
-    district = shapely.union_all(
-        [
-            shapely.geometry.shape(f["geometry"])
-            for f in json.loads((reference_dir / DISTRICT_FILE).read_text(encoding="utf-8"))[
-                "features"
-            ]
-        ]
-    )
-    west, south, east, north = district.bounds
-    longitudes, latitudes = np.meshgrid(
-        np.arange(west, east, 100 / 69_000), np.arange(south, north, 100 / 111_000)
-    )
-    points = shapely.points(longitudes.ravel(), latitudes.ravel())
-    inside = points[shapely.intersects(district, points)]
+    inside = inside_grid(reference_dir, 100)
     assert len(inside) > 15_000
-    refused = [(p.y, p.x) for p in inside if shipped_locator.locate(p.y, p.x).verdict == "outside"]
+    refused = [p for p in inside if shipped_locator.locate(*p).verdict == "outside"]
     assert refused == []
 
 
