@@ -15,9 +15,10 @@ from bot.http import AiohttpRequest
 from bot.telegram_sender import TelegramSender
 from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
+from tests.clock import ManualClock
 from tests.e2e.harness import TOKEN
 
-from .support import FAST_BACKOFF, ManualClock, Settlements
+from .support import FAST_BACKOFF, Settlements
 
 
 @pytest.fixture

@@ -3,29 +3,15 @@ and (for the end-to-end test) the emulator fixtures of tests/e2e."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, default_config_text, parse_config
+from tests.clock import ManualClock
 from tests.e2e.conftest import client, config_path  # noqa: F401 - fixtures used here
 
 __all__ = ["ManualClock", "Wakes"]
-
-
-class ManualClock:
-    """A clock that moves only when the test moves it (1 May 2024, 09:00 UTC: 10:00 in London)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move the clock on, e.g. ``advance(minutes=59)``."""
-        self.now += timedelta(**delta)
 
 
 class Wakes:
