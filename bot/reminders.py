@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Agency, Config
@@ -34,6 +35,12 @@ Clock = Callable[[], datetime]
 PRIORITY_WORDS = {"low": "low", "normal": "normal", "high": "high", "urgent": "URGENT"}
 # How long the loop pauses after an unexpected error before it tries again.
 ERROR_PAUSE_SECONDS = 5.0
+
+
+class Mark(Protocol):
+    """Records on a routing that something was done; False when it already was."""
+
+    async def __call__(self, report_id: int, agency_id: str, *, at: datetime) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +160,9 @@ class Reminders:
             f"{self._when(late.ack_by, now)}; it is {_lateness(late.ack_by, now)} late "
             "and the team was reminded."
         )
-        key = f"escalation:{late.report_id}:{late.agency_id}"
-        async with self._db.transaction():
-            if not await self._reports.mark_escalated(late.report_id, late.agency_id, at=now):
-                return 0
-            count = await self._tell_admins(text, key, now)
-        logger.info("escalated report %s at %s to the admins", late.ref, late.agency_id)
-        return count
+        return await self._tell_admins_once(
+            late, now, text, "escalation", self._reports.mark_escalated, "escalated to the admins"
+        )
 
     async def _list_overdue(self, late: LateRouting, now: datetime) -> int:
         """Tell the admins that it was not resolved in time, once."""
@@ -168,22 +171,29 @@ class Reminders:
             f"{self._agency_name(late.agency_id)} was due to be resolved by "
             f"{self._when(late.resolve_by, now)}; it is {_lateness(late.resolve_by, now)} late."
         )
-        key = f"overdue:{late.report_id}:{late.agency_id}"
-        async with self._db.transaction():
-            if not await self._reports.mark_overdue_listed(late.report_id, late.agency_id, at=now):
-                return 0
-            count = await self._tell_admins(text, key, now)
-        logger.info("listed report %s at %s as overdue", late.ref, late.agency_id)
-        return count
+        return await self._tell_admins_once(
+            late, now, text, "overdue", self._reports.mark_overdue_listed, "listed as overdue"
+        )
 
-    async def _tell_admins(self, text: str, key: str, now: datetime) -> int:
-        """Enqueue ``text`` for the admins' chat, or each admin when there is none."""
+    async def _tell_admins_once(
+        self, late: LateRouting, now: datetime, text: str, key: str, mark: Mark, done: str
+    ) -> int:
+        """Enqueue ``text`` for the admins' chat, or each admin when there is none, unless
+        ``mark`` finds the routing already marked; return how many were enqueued."""
         admins = self._config.admins
         chats = [admins.chat_id] if admins.chat_id is not None else list(admins.user_ids)
-        for chat in chats:
-            await self._outbox.enqueue(
-                "message", str(chat), {"text": text}, dedupe_key=f"{key}:{chat}", now=now
-            )
+        async with self._db.transaction():
+            if not await mark(late.report_id, late.agency_id, at=now):
+                return 0
+            for chat in chats:
+                await self._outbox.enqueue(
+                    "message",
+                    str(chat),
+                    {"text": text},
+                    dedupe_key=f"{key}:{late.report_id}:{late.agency_id}:{chat}",
+                    now=now,
+                )
+        logger.info("report %s at %s %s", late.ref, late.agency_id, done)
         return len(chats)
 
     def _agency(self, agency_id: str) -> Agency | None:

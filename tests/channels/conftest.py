@@ -1,19 +1,16 @@
-"""Fixtures: a local SMTP server, a local webhook receiver and a real SQLite outbox."""
+"""Fixtures: a local SMTP server and a local webhook receiver."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from storage.db import Database
-from storage.outbox import OutboxRepository
-from tests.e2e.conftest import client, resident, server  # the emulator, for the end-to-end test
+from tests.e2e.conftest import client, resident  # the emulator, for the end-to-end test
 
 from .support import MailBox, Receiver, smtp_server, webhook_receiver
 
-__all__ = ["client", "outbox", "receiver", "resident", "server", "smtp"]
+__all__ = ["client", "receiver", "resident", "smtp"]
 
 
 @pytest.fixture
@@ -28,13 +25,3 @@ async def receiver() -> AsyncIterator[Receiver]:
     """A local webhook receiver."""
     async with webhook_receiver() as running:
         yield running
-
-
-@pytest.fixture
-async def outbox(tmp_path: Path) -> AsyncIterator[OutboxRepository]:
-    """The outbox of a real SQLite file."""
-    database = await Database.open(tmp_path / "safetybot.sqlite3")
-    try:
-        yield OutboxRepository(database)
-    finally:
-        await database.close()

@@ -9,11 +9,9 @@ import pytest
 from bot.emulator import EmulatorClient, EmulatorServer
 from tests.e2e.harness import load, running_bot, write_config
 from tests.e2e.resident import Resident
-from tests.e2e.test_report import ST_ALBANS, _finish, _to_location
+from tests.e2e.test_officer import _fly_tipping
 
 from .support import SECRET, SECRET_ENV, MailBox, Receiver, eventually
-
-WASTE_CHAT = -1001000000001
 
 
 async def test_fly_tipping_reaches_email_and_webhook_once(
@@ -42,12 +40,7 @@ async def test_fly_tipping_reaches_email_and_webhook_once(
     path.write_text(text + smtp_table)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
-        await _to_location(
-            sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
-        )
-        await sam.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(sam)
-        await client.wait_for_message(WASTE_CHAT, predicate=lambda m: ref in (m.get("text") or ""))
+        ref, _ = await _fly_tipping(client, sam)
         await eventually(lambda: bool(box.messages), box.changed, "the e-mail")
         await eventually(lambda: bool(receiver.calls), receiver.changed, "the webhook call")
     assert len(box.messages) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -14,19 +13,12 @@ from bot.dispatch import Dispatcher, Fallback
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.http import AiohttpRequest
 from bot.telegram_sender import TelegramSender
-from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
+from tests.clock import ManualClock
 from tests.e2e.harness import TOKEN
 
-from .support import FAST_BACKOFF, ManualClock, Settlements
-
-
-@pytest.fixture
-async def server() -> AsyncIterator[EmulatorServer]:
-    """An emulated Bot API on a free port."""
-    async with EmulatorServer(port=0, webhook_backoff=0.02) as emulator:
-        yield emulator
+from .support import FAST_BACKOFF, Settlements
 
 
 @pytest.fixture
@@ -43,16 +35,6 @@ async def bot(server: EmulatorServer, client: EmulatorClient) -> AsyncIterator[B
     request = AiohttpRequest(read_timeout=0.3, write_timeout=0.1, connect_timeout=1.0)
     async with Bot(TOKEN, base_url=f"{server.url}/bot", request=request) as ptb_bot:
         yield ptb_bot
-
-
-@pytest.fixture
-async def outbox(tmp_path: Path) -> AsyncIterator[OutboxRepository]:
-    """The outbox of a real SQLite file."""
-    database = await Database.open(tmp_path / "safetybot.sqlite3")
-    try:
-        yield OutboxRepository(database)
-    finally:
-        await database.close()
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
-"""What the dispatcher tests share: a hand-moved clock, a record of settlements, chats."""
+"""What the dispatcher tests share: a record of settlements, chats and short backoffs."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram import Bot
@@ -16,20 +15,6 @@ from bot.emulator import EmulatorClient
 FAST_BACKOFF = Backoff(first=0.01, factor=2.0, most=0.05)
 # How long a test waits for what it expects before failing (a guard, not a measurement).
 PATIENCE = 15.0
-
-
-class ManualClock:
-    """A clock that moves only when the test moves it."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock on."""
-        self.now += timedelta(seconds=seconds)
 
 
 class Settlements:

@@ -11,9 +11,10 @@ from bot.dispatch import AdminNotice
 from bot.emulator import EmulatorClient
 from bot.emulator.faults import RateLimits
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
+from tests.clock import ManualClock
 
 from .conftest import DispatcherFactory
-from .support import ManualClock, Settlements, group
+from .support import Settlements, group
 
 # PTB warns about its own RetryAfter.retry_after when it builds the error for each 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -72,7 +73,7 @@ async def test_a_flood_limit_is_waited_out_exactly(
     assert retry.outcome == "retry"
     assert retry.reason == "flood control (429)"
     assert retry.retry_at == clock() + timedelta(seconds=0.2)
-    clock.advance(0.2)
+    clock.advance(seconds=0.2)
     dispatcher.wake()
     await settlements.sent(item)
     assert [m["text"] for m in await client.bot_messages(chat)] == ["Fly tipping"]
@@ -177,7 +178,7 @@ async def test_items_enqueued_with_no_dispatcher_leave_when_one_starts(
     dispatcher = dispatcher_for(clock=clock)
     await settlements.sent(fresh)
     assert [m["text"] for m in await client.bot_messages(chat)] == ["Fresh"]
-    clock.advance(DEFAULT_LEASE.total_seconds())
+    clock.advance(seconds=DEFAULT_LEASE.total_seconds())
     dispatcher.wake()
     await settlements.sent(waiting, claimed)
     texts = [m["text"] for m in await client.bot_messages(chat)]

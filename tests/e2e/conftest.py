@@ -14,13 +14,6 @@ from .harness import ADMINS_CHAT, TOKEN, write_config
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[EmulatorServer]:
-    """An emulated Bot API on a free port for one test."""
-    async with EmulatorServer(port=0, webhook_backoff=0.02) as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
     """A client of the emulator, with the bot registered and the admins' group created."""
     async with EmulatorClient(server.url) as emulator_client:

@@ -13,13 +13,6 @@ from .helpers import TOKEN, BotApi
 
 
 @pytest.fixture
-async def server() -> AsyncIterator[EmulatorServer]:
-    """Start an emulator on a free port for one test."""
-    async with EmulatorServer(port=0, webhook_backoff=0.02) as emulator:
-        yield emulator
-
-
-@pytest.fixture
 async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
     """Return a client of the test's emulator, with the test bot registered."""
     async with EmulatorClient(server.url) as emulator_client:

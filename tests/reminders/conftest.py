@@ -3,31 +3,15 @@ and (for the end-to-end test) the emulator fixtures of tests/e2e."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, default_config_text, parse_config
-from storage.db import Database
-from tests.e2e.conftest import client, config_path, server  # noqa: F401 - fixtures used here
+from tests.clock import ManualClock
+from tests.e2e.conftest import client, config_path  # noqa: F401 - fixtures used here
 
 __all__ = ["ManualClock", "Wakes"]
-
-
-class ManualClock:
-    """A clock that moves only when the test moves it (1 May 2024, 09:00 UTC: 10:00 in London)."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move the clock on, e.g. ``advance(minutes=59)``."""
-        self.now += timedelta(**delta)
 
 
 class Wakes:
@@ -38,22 +22,6 @@ class Wakes:
 
     def __call__(self) -> None:
         self.count += 1
-
-
-@pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    """Where the test's SQLite file lives."""
-    return tmp_path / "safetybot.sqlite3"
-
-
-@pytest.fixture
-async def db(database_path: Path) -> AsyncIterator[Database]:
-    """A real SQLite file with the schema applied."""
-    database = await Database.open(database_path)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture
