@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.alerts import PRIORITY_WORDS, alerts
+from bot.alerts import alerts
+from bot.channels.facts import PRIORITY_WORDS
 from bot.config import Config
 from bot.reporting.reference import new_reference
 from bot.routing import route
