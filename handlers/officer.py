@@ -14,7 +14,14 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -46,6 +53,11 @@ def _parts(update: Update) -> tuple[int, str, list[str]]:
     return int(report_id), agency_id, rest
 
 
+def _state_words(outcome: Outcome) -> str:
+    """The agency's state after an action, in words."""
+    return STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
+
+
 async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
     """Answer a refused press or one on a report that has moved on; True if answered."""
     query = update.callback_query
@@ -54,8 +66,7 @@ async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
         await query.answer(REFUSED, show_alert=True)
         return True
     if not outcome.changed:
-        state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
-        await query.answer(f"This report is already {state}.", show_alert=True)
+        await query.answer(f"This report is already {_state_words(outcome)}.", show_alert=True)
         return True
     return False
 
@@ -163,11 +174,23 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     if await _authorised(update, context, "resolve") is None:
         return
     await query.answer()
-    marker = f"[ref {report_id}/{agency_id}/{card_id}]"
-    await context.bot.send_message(
+    await _prompt(
+        context,
         query.message.chat.id,
-        f"{NOTE_PROMPT} {marker}: reply to this message with it. It is sent as you write it.",
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Note for the reporter"),
+        f"{NOTE_PROMPT} [ref {report_id}/{agency_id}/{card_id}]",
+        "It is sent as you write it.",
+        placeholder="Note for the reporter",
+    )
+
+
+async def _prompt(
+    context: BotContext, chat_id: int, head: str, tail: str, *, placeholder: str
+) -> None:
+    """Ask the officer to reply with text; ``head`` carries the prompt and its marker."""
+    await context.bot.send_message(
+        chat_id,
+        f"{head}: reply to this message with it. {tail}",
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
     )
 
 
@@ -177,7 +200,7 @@ async def _resolve(
     report_id: int,
     agency_id: str,
     card_id: int,
-    user: Any,
+    user: User,
     note: str | None,
 ) -> Outcome:
     outcome = await context.services.officers.resolve(
@@ -188,26 +211,19 @@ async def _resolve(
         line = f"✔ Resolved by {escape(user.first_name)}, {_when(context)}."
         if note:
             line += f" Note: {escape(note)}"
-        message = _CardRef(chat_id, card_id)
-        await message.stamp(context, line)
+        await _close_card(context, chat_id, card_id, line)
     return outcome
 
 
-class _CardRef:
-    """A card known only by its chat and message id (from a prompt's marker)."""
-
-    def __init__(self, chat_id: int, message_id: int) -> None:
-        self.chat_id, self.message_id = chat_id, message_id
-
-    async def stamp(self, context: BotContext, line: str) -> None:
-        """Append a line to the card and take its buttons away (its report is done here)."""
-        try:
-            await context.bot.edit_message_reply_markup(self.chat_id, self.message_id)
-            await context.bot.send_message(
-                self.chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=self.message_id
-            )
-        except BadRequest as exc:
-            logger.warning("Could not update an alert card: %s", exc)
+async def _close_card(context: BotContext, chat_id: int, card_id: int, line: str) -> None:
+    """Take the card's buttons away (its report is done here) and reply to it with a line."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, card_id)
+        await context.bot.send_message(
+            chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=card_id
+        )
+    except BadRequest as exc:
+        logger.warning("Could not update an alert card: %s", exc)
 
 
 async def _authorised(update: Update, context: BotContext, action: str) -> Report | None:
@@ -280,7 +296,7 @@ async def refer_to(update: Update, context: BotContext) -> None:
     await query.answer("Passed on. The reporter has been told.")
     name = context.services.config.agency(target).name
     line = f"➜ Passed to {escape(name)} by {escape(user.first_name)}, {_when(context)}."
-    await _CardRef(query.message.chat.id, int(card_id)).stamp(context, line)
+    await _close_card(context, query.message.chat.id, int(card_id), line)
     if isinstance(query.message, Message):
         await query.message.delete()
 
@@ -300,12 +316,12 @@ async def question_prompt(update: Update, context: BotContext) -> None:
         )
         return
     await query.answer()
-    marker = f"[ref {report_id}/{agency_id}/{query.message.message_id}]"
-    await context.bot.send_message(
+    await _prompt(
+        context,
         query.message.chat.id,
-        f"{QUESTION_PROMPT} {marker}: reply to this message with it. The reporter will not "
-        "see who you are, and you will not see who they are.",
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Your question"),
+        f"{QUESTION_PROMPT} [ref {report_id}/{agency_id}/{query.message.message_id}]",
+        "The reporter will not see who you are, and you will not see who they are.",
+        placeholder="Your question",
     )
 
 
@@ -338,8 +354,7 @@ async def typed_reply(update: Update, context: BotContext) -> None:
     if not outcome.allowed:
         answer = REFUSED
     elif answer is None:
-        state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
-        answer = f"Nothing was sent: this report is {state}."
+        answer = f"Nothing was sent: this report is {_state_words(outcome)}."
     await message.reply_text(answer)
 
 
