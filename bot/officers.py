@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.alerts import alerts
+from bot.alerts import alerts, card
 from bot.channels.facts import PRIORITY_WORDS
 from bot.config import Config
 from bot.reporting.reference import new_reference
@@ -245,6 +245,34 @@ class OfficerService:
         else:
             ids = [a.id for a in self._config.agencies]
         return [a for a in ids if a != agency_id]
+
+    async def referral_choice(self, report_id: int, agency_id: str, index: int) -> str | None:
+        """The agency at ``index`` in the report's referral list, or None if the list no
+        longer reaches that far."""
+        report = await self.reports.get(report_id)
+        targets = self.referral_targets(report, agency_id) if report else []
+        return targets[index] if index < len(targets) else None
+
+    def full_card(self, report: Report, agency_id: str) -> str:
+        """A report's whole card for an authorised officer's private chat, with the targets
+        as they were set when it was submitted."""
+        category = self._config.category(report.category)
+        assert category is not None
+        routing = route(self._config, category, report.answers, report.ward, report.created_at)
+        agency = self._config.agency(agency_id)
+        return card(self._config, report, category, agency, routing, full=True)
+
+    async def details_viewed(
+        self, report_id: int, agency_id: str, officer_id: int, now: datetime
+    ) -> None:
+        """Record that an officer was sent a report's details."""
+        await self.reports.add_event(
+            report_id,
+            actor=f"officer:{officer_id}",
+            kind="details_viewed",
+            detail={"agency": agency_id},
+            at=now,
+        )
 
     async def refer(
         self,

@@ -26,11 +26,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.alerts import card, officer_buttons
+from bot.alerts import officer_buttons
 from bot.app import BotContext
 from bot.officers import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.reporting.service import utc_now
-from bot.routing import route
 from handlers.start import not_understood
 from storage.reports import Report
 
@@ -281,12 +280,10 @@ async def refer_to(update: Update, context: BotContext) -> None:
         return
     report_id, agency_id, (card_id, index) = _parts(update)
     officers = context.services.officers
-    report = await officers.reports.get(report_id)
-    targets = officers.referral_targets(report, agency_id) if report else []
-    if not index.isdigit() or int(index) >= len(targets):
+    target = await officers.referral_choice(report_id, agency_id, int(index))
+    if target is None:
         await query.answer("That choice is out of date.", show_alert=True)
         return
-    target = targets[int(index)]
     outcome = await officers.refer(
         report_id, agency_id, target, user.id, user.first_name, utc_now()
     )
@@ -368,12 +365,7 @@ async def details(update: Update, context: BotContext) -> None:
     report = await _authorised(update, context, "details")
     if report is None:
         return
-    category = services.config.category(report.category)
-    assert category is not None
-    routing = route(services.config, category, report.answers, report.ward, report.created_at)
-    text = card(
-        services.config, report, category, services.config.agency(agency_id), routing, full=True
-    )
+    text = services.officers.full_card(report, agency_id)
     try:
         await context.bot.send_message(
             user.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
@@ -384,9 +376,7 @@ async def details(update: Update, context: BotContext) -> None:
             show_alert=True,
         )
         return
-    await services.officers.reports.add_event(
-        report_id, actor=f"officer:{user.id}", kind="details_viewed", detail={"agency": agency_id}
-    )
+    await services.officers.details_viewed(report_id, agency_id, user.id, utc_now())
     await query.answer("Sent to your private chat with me.")
 
 
