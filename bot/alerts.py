@@ -13,8 +13,8 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.channels import facts
 from bot.config import Agency, Category, Config
-from bot.reporting import questions
 from bot.routing import Routing
 from storage.reports import Report
 
@@ -23,7 +23,6 @@ RESOLVE = "Resolve"
 REFER = "Refer"
 ASK = "Ask the reporter"
 DETAILS = "Details (private)"
-PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +50,6 @@ def officer_buttons(
     return {"inline_keyboard": rows}
 
 
-def _area(report: Report) -> str:
-    parts = [p for p in (report.location_text, report.ward) if p]
-    return ", ".join(parts) or "not given"
-
-
 def card(
     config: Config,
     report: Report,
@@ -69,35 +63,27 @@ def card(
     sensitive report's card carries no details unless ``full`` (for a private chat)."""
     zone = ZoneInfo(config.partnership.timezone)
     head = (
-        f"<b>{PRIORITY_WORDS[report.priority]}: new {escape(category.name.lower())} report "
+        f"<b>{facts.PRIORITY_WORDS[report.priority]}: new {escape(category.name.lower())} report "
         f"{escape(report.ref)}</b>"
     )
-    due = (
-        f"Acknowledge by {routing.acknowledge_by.astimezone(zone):%a %-d %b %H:%M}; "
-        f"resolve by {routing.resolve_by.astimezone(zone):%a %-d %b %H:%M}."
-    )
-    flags = []
-    if report.outside_district:
-        flags.append("Outside the district.")
-    if report.needs_location_check:
-        flags.append("Near the district's edge: please confirm it is ours.")
+    due = facts.targets(config, routing)
+    flags = facts.flags(report)
     if category.sensitive and not full:
         lines = [
             head,
-            f"Area: {escape(_area(report))}",
+            f"Area: {escape(facts.area(report))}",
             *flags,
             due,
             "Sensitive: the details go to officers in a private chat with the bot.",
         ]
         return "\n".join(lines)
     lines = [head]
-    for question in category.questions:
-        if question.id in report.answers:
-            answer = questions.describe(question, report.answers[question.id])
-            lines.append(f"{escape(question.text)} <b>{escape(answer)}</b>")
+    texts = {q.id: q.text for q in category.questions}
+    for question_id, answer in facts.answers(report, category).items():
+        lines.append(f"{escape(texts[question_id])} <b>{escape(answer)}</b>")
     if report.occurred_at:
         lines.append(f"When: {report.occurred_at.astimezone(zone):%a %-d %b %Y %H:%M}")
-    lines.append(f"Where: {escape(_area(report))}")
+    lines.append(f"Where: {escape(facts.area(report))}")
     if report.latitude is not None and report.longitude is not None:
         lat, lon = report.latitude, report.longitude
         link = f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"

@@ -9,19 +9,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.alerts import PRIORITY_WORDS, alerts
+from bot.alerts import alerts, card
+from bot.channels.facts import PRIORITY_WORDS
 from bot.config import Config
 from bot.reporting.reference import new_reference
 from bot.routing import route
 from storage.db import Database
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository
-from storage.reports import QueueEntry, Report, ReportRepository
+from storage.reports import AgencyState, QueueEntry, Report, ReportRepository
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,11 @@ class Outcome:
     changed: bool
     report: Report | None
     state: str | None  # the agency's state after the action
+
+
+_REFUSED = Outcome(allowed=False, changed=False, report=None, state=None)
+# An agency's states in which the report is still its to deal with.
+OPEN_STATES: tuple[AgencyState, ...] = ("sent", "acknowledged", "in_progress")
 
 
 class OfficerService:
@@ -115,49 +121,41 @@ class OfficerService:
         self, report_id: int, agency_id: str, officer_id: int, officer_name: str, now: datetime
     ) -> Outcome:
         """Mark the report acknowledged by this agency, once, and tell the reporter."""
-        report = await self.reports.get(report_id)
-        routed = {a.agency_id: a for a in await self.reports.agencies(report_id)}
-        if report is None or agency_id not in routed:
-            return Outcome(allowed=False, changed=False, report=report, state=None)
-        if not await self.may_act(officer_id, agency_id):
-            await self.reports.add_event(
-                report_id,
-                actor=f"telegram:{officer_id}",
-                kind="refused",
-                detail={"action": "acknowledge", "agency": agency_id},
-                at=now,
-            )
-            logger.warning("Refused an acknowledgement of report %s for %s", report.ref, agency_id)
-            return Outcome(allowed=False, changed=False, report=report, state=None)
+        report = await self.authorised(report_id, agency_id, officer_id, "acknowledge", now)
+        if report is None:
+            return _REFUSED
         async with self._db.transaction():
-            changed = await self.reports.move_agency_state(
-                report_id, agency_id, from_states=("sent",), to="acknowledged", at=now
+            changed = await self._move(
+                report,
+                agency_id,
+                officer_id,
+                from_states=("sent",),
+                to="acknowledged",
+                detail={"officer": officer_name},
+                now=now,
             )
             if changed:
-                await self.reports.add_event(
-                    report_id,
-                    actor=f"officer:{officer_id}",
-                    kind="acknowledged",
-                    detail={"agency": agency_id, "officer": officer_name},
-                    at=now,
-                )
                 if report.status == "received":
                     await self.reports.set_status(report_id, "acknowledged")
-                await self._tell_reporter(report, agency_id, now)
-        state = (await self._state(report_id, agency_id)) or "sent"
-        return Outcome(allowed=True, changed=changed, report=report, state=state)
+                agency = self._config.agency(agency_id)
+                text = (
+                    f"Update on your report {report.ref}: {agency.name} has picked it up. "
+                    "We will tell you here when there is more news."
+                )
+                await self._tell(report, text, f"ack:{report.id}:{agency_id}", now)
+        return await self._outcome(report, agency_id, changed)
 
-    async def _permitted(
+    async def authorised(
         self, report_id: int, agency_id: str, officer_id: int, action: str, now: datetime
-    ) -> tuple[Report | None, bool]:
-        """The report, and whether this officer may act on it for this agency (a refusal is
-        recorded as an event)."""
+    ) -> Report | None:
+        """The report, if it is routed to this agency and the user is its officer right now;
+        otherwise None (and a refusal by someone who is not its officer is recorded)."""
         report = await self.reports.get(report_id)
         routed = {a.agency_id for a in await self.reports.agencies(report_id)}
         if report is None or agency_id not in routed:
-            return report, False
+            return None
         if await self.may_act(officer_id, agency_id):
-            return report, True
+            return report
         await self.reports.add_event(
             report_id,
             actor=f"telegram:{officer_id}",
@@ -166,15 +164,39 @@ class OfficerService:
             at=now,
         )
         logger.warning("Refused %s on report %s for %s", action, report.ref, agency_id)
-        return report, False
+        return None
 
-    async def authorised(
-        self, report_id: int, agency_id: str, officer_id: int, action: str, now: datetime
-    ) -> Report | None:
-        """The report, if it is routed to this agency and the user is its officer right now;
-        otherwise None (and a refusal is recorded)."""
-        report, allowed = await self._permitted(report_id, agency_id, officer_id, action, now)
-        return report if allowed else None
+    async def _move(
+        self,
+        report: Report,
+        agency_id: str,
+        officer_id: int,
+        *,
+        from_states: Sequence[AgencyState],
+        to: AgencyState,
+        detail: Mapping[str, str],
+        now: datetime,
+    ) -> bool:
+        """Move this agency's state to ``to`` if it is still one of ``from_states`` (so two
+        officers pressing at once move it once) and record the officer's event, kind ``to``;
+        True if this call moved it. Runs inside the caller's transaction."""
+        changed = await self.reports.move_agency_state(
+            report.id, agency_id, from_states=from_states, to=to, at=now
+        )
+        if changed:
+            await self.reports.add_event(
+                report.id,
+                actor=f"officer:{officer_id}",
+                kind=to,
+                detail={"agency": agency_id, **detail},
+                at=now,
+            )
+        return changed
+
+    async def _outcome(self, report: Report, agency_id: str, changed: bool) -> Outcome:
+        """An allowed action's outcome, with the agency's state after it."""
+        state = (await self._state(report.id, agency_id)) or "sent"
+        return Outcome(allowed=True, changed=changed, report=report, state=state)
 
     async def resolve(
         self,
@@ -186,37 +208,29 @@ class OfficerService:
         now: datetime,
     ) -> Outcome:
         """Mark the report resolved by this agency, once; tell the reporter, with the note."""
-        report, allowed = await self._permitted(report_id, agency_id, officer_id, "resolve", now)
-        if report is None or not allowed:
-            return Outcome(allowed=False, changed=False, report=report, state=None)
+        report = await self.authorised(report_id, agency_id, officer_id, "resolve", now)
+        if report is None:
+            return _REFUSED
         async with self._db.transaction():
-            changed = await self.reports.move_agency_state(
-                report_id,
+            changed = await self._move(
+                report,
                 agency_id,
-                from_states=("sent", "acknowledged", "in_progress"),
+                officer_id,
+                from_states=OPEN_STATES,
                 to="resolved",
-                at=now,
+                detail={"officer": officer_name, "note": note or ""},
+                now=now,
             )
             if changed:
-                await self.reports.add_event(
-                    report_id,
-                    actor=f"officer:{officer_id}",
-                    kind="resolved",
-                    detail={"agency": agency_id, "officer": officer_name, "note": note or ""},
-                    at=now,
-                )
                 states = {a.state for a in await self.reports.agencies(report_id)}
-                done = states <= {"resolved", "referred"} | {
-                    s for s in states if s.startswith("closed")
-                }
+                done = not states & set(OPEN_STATES)
                 await self.reports.set_status(report_id, "resolved" if done else "in_progress")
                 agency = self._config.agency(agency_id)
                 text = f"Update on your report {report.ref}: {agency.name} has resolved it."
                 if note:
                     text += f"\nTheir note: {note}"
                 await self._tell(report, text, f"res:{report.id}:{agency_id}", now)
-        state = (await self._state(report_id, agency_id)) or "sent"
-        return Outcome(allowed=True, changed=changed, report=report, state=state)
+        return await self._outcome(report, agency_id, changed)
 
     def referral_targets(self, report: Report, agency_id: str) -> list[str]:
         """Where this agency may refer the report: any other agency, or for a sensitive
@@ -232,6 +246,34 @@ class OfficerService:
             ids = [a.id for a in self._config.agencies]
         return [a for a in ids if a != agency_id]
 
+    async def referral_choice(self, report_id: int, agency_id: str, index: int) -> str | None:
+        """The agency at ``index`` in the report's referral list, or None if the list no
+        longer reaches that far."""
+        report = await self.reports.get(report_id)
+        targets = self.referral_targets(report, agency_id) if report else []
+        return targets[index] if index < len(targets) else None
+
+    def full_card(self, report: Report, agency_id: str) -> str:
+        """A report's whole card for an authorised officer's private chat, with the targets
+        as they were set when it was submitted."""
+        category = self._config.category(report.category)
+        assert category is not None
+        routing = route(self._config, category, report.answers, report.ward, report.created_at)
+        agency = self._config.agency(agency_id)
+        return card(self._config, report, category, agency, routing, full=True)
+
+    async def details_viewed(
+        self, report_id: int, agency_id: str, officer_id: int, now: datetime
+    ) -> None:
+        """Record that an officer was sent a report's details."""
+        await self.reports.add_event(
+            report_id,
+            actor=f"officer:{officer_id}",
+            kind="details_viewed",
+            detail={"agency": agency_id},
+            at=now,
+        )
+
     async def refer(
         self,
         report_id: int,
@@ -243,22 +285,20 @@ class OfficerService:
     ) -> Outcome:
         """Pass the report to another agency: it is routed there too (with its alert in the
         outbox), this agency's part ends as referred, and the reporter is told."""
-        report, allowed = await self._permitted(report_id, agency_id, officer_id, "refer", now)
-        if (
-            report is None
-            or not allowed
-            or to_agency not in self.referral_targets(report, agency_id)
-        ):
-            return Outcome(allowed=False, changed=False, report=report, state=None)
+        report = await self.authorised(report_id, agency_id, officer_id, "refer", now)
+        if report is None or to_agency not in self.referral_targets(report, agency_id):
+            return _REFUSED
         category = self._config.category(report.category)
         assert category is not None
         async with self._db.transaction():
-            changed = await self.reports.move_agency_state(
-                report_id,
+            changed = await self._move(
+                report,
                 agency_id,
-                from_states=("sent", "acknowledged", "in_progress"),
+                officer_id,
+                from_states=OPEN_STATES,
                 to="referred",
-                at=now,
+                detail={"to": to_agency, "officer": officer_name},
+                now=now,
             )
             if changed:
                 routing = route(self._config, category, report.answers, report.ward, now)
@@ -269,13 +309,6 @@ class OfficerService:
                     ack_by=routing.acknowledge_by,
                     resolve_by=routing.resolve_by,
                 )
-                await self.reports.add_event(
-                    report_id,
-                    actor=f"officer:{officer_id}",
-                    kind="referred",
-                    detail={"agency": agency_id, "to": to_agency, "officer": officer_name},
-                    at=now,
-                )
                 for item in alerts(self._config, report, category, routing, (to_agency,)):
                     await self._outbox.enqueue(
                         item.kind, item.target, item.payload, dedupe_key=item.dedupe_key, now=now
@@ -283,8 +316,7 @@ class OfficerService:
                 target = self._config.agency(to_agency)
                 text = f"Update on your report {report.ref}: it has been passed to {target.name}."
                 await self._tell(report, text, f"ref:{report.id}:{agency_id}:{to_agency}", now)
-        state = (await self._state(report_id, agency_id)) or "sent"
-        return Outcome(allowed=True, changed=changed, report=report, state=state)
+        return await self._outcome(report, agency_id, changed)
 
     async def ask(
         self,
@@ -296,9 +328,9 @@ class OfficerService:
     ) -> Outcome:
         """Relay an officer's question to the reporter through the bot (neither learns who
         the other is); an anonymous reporter cannot be asked (``changed`` is False)."""
-        report, allowed = await self._permitted(report_id, agency_id, officer_id, "ask", now)
-        if report is None or not allowed:
-            return Outcome(allowed=False, changed=False, report=report, state=None)
+        report = await self.authorised(report_id, agency_id, officer_id, "ask", now)
+        if report is None:
+            return _REFUSED
         if report.reporter_chat_id is None:
             return Outcome(allowed=True, changed=False, report=report, state="anonymous")
         agency = self._config.agency(agency_id)
@@ -355,15 +387,6 @@ class OfficerService:
             if agency.agency_id == agency_id:
                 return agency.state
         return None
-
-    async def _tell_reporter(self, report: Report, agency_id: str, now: datetime) -> None:
-        """Queue the acknowledgement for the reporter and anyone following the report."""
-        agency = self._config.agency(agency_id)
-        text = (
-            f"Update on your report {report.ref}: {agency.name} has picked it up. "
-            "We will tell you here when there is more news."
-        )
-        await self._tell(report, text, f"ack:{report.id}:{agency_id}", now)
 
 
 ASKS_MARK = "asks about your report"

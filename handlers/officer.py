@@ -14,16 +14,22 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.alerts import card, officer_buttons
+from bot.alerts import officer_buttons
 from bot.app import BotContext
 from bot.officers import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.reporting.service import utc_now
-from bot.routing import route
 from handlers.start import not_understood
 from storage.reports import Report
 
@@ -46,6 +52,11 @@ def _parts(update: Update) -> tuple[int, str, list[str]]:
     return int(report_id), agency_id, rest
 
 
+def _state_words(outcome: Outcome) -> str:
+    """The agency's state after an action, in words."""
+    return STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
+
+
 async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
     """Answer a refused press or one on a report that has moved on; True if answered."""
     query = update.callback_query
@@ -54,8 +65,7 @@ async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
         await query.answer(REFUSED, show_alert=True)
         return True
     if not outcome.changed:
-        state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
-        await query.answer(f"This report is already {state}.", show_alert=True)
+        await query.answer(f"This report is already {_state_words(outcome)}.", show_alert=True)
         return True
     return False
 
@@ -163,11 +173,23 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     if await _authorised(update, context, "resolve") is None:
         return
     await query.answer()
-    marker = f"[ref {report_id}/{agency_id}/{card_id}]"
-    await context.bot.send_message(
+    await _prompt(
+        context,
         query.message.chat.id,
-        f"{NOTE_PROMPT} {marker}: reply to this message with it. It is sent as you write it.",
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Note for the reporter"),
+        f"{NOTE_PROMPT} [ref {report_id}/{agency_id}/{card_id}]",
+        "It is sent as you write it.",
+        placeholder="Note for the reporter",
+    )
+
+
+async def _prompt(
+    context: BotContext, chat_id: int, head: str, tail: str, *, placeholder: str
+) -> None:
+    """Ask the officer to reply with text; ``head`` carries the prompt and its marker."""
+    await context.bot.send_message(
+        chat_id,
+        f"{head}: reply to this message with it. {tail}",
+        reply_markup=ForceReply(selective=True, input_field_placeholder=placeholder),
     )
 
 
@@ -177,7 +199,7 @@ async def _resolve(
     report_id: int,
     agency_id: str,
     card_id: int,
-    user: Any,
+    user: User,
     note: str | None,
 ) -> Outcome:
     outcome = await context.services.officers.resolve(
@@ -188,26 +210,19 @@ async def _resolve(
         line = f"✔ Resolved by {escape(user.first_name)}, {_when(context)}."
         if note:
             line += f" Note: {escape(note)}"
-        message = _CardRef(chat_id, card_id)
-        await message.stamp(context, line)
+        await _close_card(context, chat_id, card_id, line)
     return outcome
 
 
-class _CardRef:
-    """A card known only by its chat and message id (from a prompt's marker)."""
-
-    def __init__(self, chat_id: int, message_id: int) -> None:
-        self.chat_id, self.message_id = chat_id, message_id
-
-    async def stamp(self, context: BotContext, line: str) -> None:
-        """Append a line to the card and take its buttons away (its report is done here)."""
-        try:
-            await context.bot.edit_message_reply_markup(self.chat_id, self.message_id)
-            await context.bot.send_message(
-                self.chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=self.message_id
-            )
-        except BadRequest as exc:
-            logger.warning("Could not update an alert card: %s", exc)
+async def _close_card(context: BotContext, chat_id: int, card_id: int, line: str) -> None:
+    """Take the card's buttons away (its report is done here) and reply to it with a line."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, card_id)
+        await context.bot.send_message(
+            chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=card_id
+        )
+    except BadRequest as exc:
+        logger.warning("Could not update an alert card: %s", exc)
 
 
 async def _authorised(update: Update, context: BotContext, action: str) -> Report | None:
@@ -265,12 +280,10 @@ async def refer_to(update: Update, context: BotContext) -> None:
         return
     report_id, agency_id, (card_id, index) = _parts(update)
     officers = context.services.officers
-    report = await officers.reports.get(report_id)
-    targets = officers.referral_targets(report, agency_id) if report else []
-    if not index.isdigit() or int(index) >= len(targets):
+    target = await officers.referral_choice(report_id, agency_id, int(index))
+    if target is None:
         await query.answer("That choice is out of date.", show_alert=True)
         return
-    target = targets[int(index)]
     outcome = await officers.refer(
         report_id, agency_id, target, user.id, user.first_name, utc_now()
     )
@@ -280,7 +293,7 @@ async def refer_to(update: Update, context: BotContext) -> None:
     await query.answer("Passed on. The reporter has been told.")
     name = context.services.config.agency(target).name
     line = f"➜ Passed to {escape(name)} by {escape(user.first_name)}, {_when(context)}."
-    await _CardRef(query.message.chat.id, int(card_id)).stamp(context, line)
+    await _close_card(context, query.message.chat.id, int(card_id), line)
     if isinstance(query.message, Message):
         await query.message.delete()
 
@@ -300,12 +313,12 @@ async def question_prompt(update: Update, context: BotContext) -> None:
         )
         return
     await query.answer()
-    marker = f"[ref {report_id}/{agency_id}/{query.message.message_id}]"
-    await context.bot.send_message(
+    await _prompt(
+        context,
         query.message.chat.id,
-        f"{QUESTION_PROMPT} {marker}: reply to this message with it. The reporter will not "
-        "see who you are, and you will not see who they are.",
-        reply_markup=ForceReply(selective=True, input_field_placeholder="Your question"),
+        f"{QUESTION_PROMPT} [ref {report_id}/{agency_id}/{query.message.message_id}]",
+        "The reporter will not see who you are, and you will not see who they are.",
+        placeholder="Your question",
     )
 
 
@@ -338,8 +351,7 @@ async def typed_reply(update: Update, context: BotContext) -> None:
     if not outcome.allowed:
         answer = REFUSED
     elif answer is None:
-        state = STATE_WORDS.get(outcome.state or "", outcome.state or "unknown")
-        answer = f"Nothing was sent: this report is {state}."
+        answer = f"Nothing was sent: this report is {_state_words(outcome)}."
     await message.reply_text(answer)
 
 
@@ -353,12 +365,7 @@ async def details(update: Update, context: BotContext) -> None:
     report = await _authorised(update, context, "details")
     if report is None:
         return
-    category = services.config.category(report.category)
-    assert category is not None
-    routing = route(services.config, category, report.answers, report.ward, report.created_at)
-    text = card(
-        services.config, report, category, services.config.agency(agency_id), routing, full=True
-    )
+    text = services.officers.full_card(report, agency_id)
     try:
         await context.bot.send_message(
             user.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
@@ -369,9 +376,7 @@ async def details(update: Update, context: BotContext) -> None:
             show_alert=True,
         )
         return
-    await services.officers.reports.add_event(
-        report_id, actor=f"officer:{user.id}", kind="details_viewed", detail={"agency": agency_id}
-    )
+    await services.officers.details_viewed(report_id, agency_id, user.id, utc_now())
     await query.answer("Sent to your private chat with me.")
 
 

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
-from storage.timestamps import from_db, to_db
-
-
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """An officer enrolled into an agency."""
-
-    agency_id: str
-    user_id: int
-    enrolled_at: datetime
+from storage.timestamps import to_db
 
 
 class OfficerRepository:
@@ -68,12 +58,3 @@ class OfficerRepository:
             (to_db(now), user_id, agency_id),
         )
         return result.rowcount
-
-    async def enrolled(self, agency_id: str) -> list[Enrolment]:
-        """The officers enrolled in an agency and not revoked."""
-        rows = await self._db.fetchall(
-            "SELECT used_by, used_at FROM officer_enrolments WHERE agency_id = ?"
-            " AND used_by IS NOT NULL AND revoked_at IS NULL ORDER BY used_at",
-            (agency_id,),
-        )
-        return [Enrolment(agency_id, int(r["used_by"]), from_db(r["used_at"])) for r in rows]

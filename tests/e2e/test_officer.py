@@ -16,6 +16,7 @@ from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incide
 WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
 ASB_CHAT = -1001000000003
 POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
+ADMIN = 900001
 
 
 def _has(text: str) -> Any:
@@ -30,6 +31,21 @@ async def _fly_tipping(client: EmulatorClient, sam: Resident) -> tuple[str, dict
     ref = await _finish(sam)
     card = await client.wait_for_message(WASTE_CHAT, predicate=_has(ref))
     return ref, card
+
+
+async def _card_buttons(client: EmulatorClient, card: dict[str, Any]) -> list[str]:
+    """The buttons the waste team's card shows now."""
+    cards = [
+        m for m in await client.bot_messages(WASTE_CHAT) if m["message_id"] == card["message_id"]
+    ]
+    return buttons(cards[0])
+
+
+async def _issue_code(client: EmulatorClient) -> str:
+    """A one-time code for the waste team, as the admin receives it."""
+    asked = await client.send_command(ADMIN, "enrolcode", "sadc-waste")
+    issued = await client.wait_for_message(ADMIN, after=asked.seq)
+    return str(issued["text"].split(": ")[1].split("\n")[0])
 
 
 async def test_ask_relay_and_resolve_with_a_note(
@@ -85,10 +101,7 @@ async def test_ask_relay_and_resolve_with_a_note(
     assert "passed to the team" in thanks["text"]
     assert "Cleared this morning & <b>thanks</b>" in told["text"]
     assert "resolved" in status["text"]
-    cards = [
-        m for m in await client.bot_messages(WASTE_CHAT) if m["message_id"] == card["message_id"]
-    ]
-    assert buttons(cards[0]) == []
+    assert await _card_buttons(client, card) == []
 
 
 async def test_refer_routes_to_the_other_agency_and_tells_the_reporter(
@@ -117,10 +130,7 @@ async def test_refer_routes_to_the_other_agency_and_tells_the_reporter(
     assert "Acknowledge" in buttons(new_card)
     assert "Community Protection" in told["text"]
     assert "already referred" in answer["text"]
-    cards = [
-        m for m in await client.bot_messages(WASTE_CHAT) if m["message_id"] == card["message_id"]
-    ]
-    assert buttons(cards[0]) == []
+    assert await _card_buttons(client, card) == []
 
 
 async def test_sensitive_details_only_to_an_authorised_officer_in_private(
@@ -173,9 +183,7 @@ async def test_an_enrolled_officer_can_act_until_revoked(
     async with running_bot(load(config_path)):
         asked = await client.send_command(resident, "enrolcode", "sadc-waste")
         refused_admin = await client.wait_for_message(resident, after=asked.seq)
-        asked = await client.send_command(900001, "enrolcode", "sadc-waste")
-        issued = await client.wait_for_message(900001, after=asked.seq)
-        code = issued["text"].split(": ")[1].split("\n")[0]
+        code = await _issue_code(client)
         used = await client.send_command(newcomer, "enrol", code.lower())
         welcome = await client.wait_for_message(newcomer, after=used.seq)
         reused = await client.send_command(resident, "enrol", code)
@@ -183,8 +191,8 @@ async def test_an_enrolled_officer_can_act_until_revoked(
 
         ref, card = await _fly_tipping(client, sam)
         await client.add_member(WASTE_CHAT, newcomer)
-        revoked = await client.send_command(900001, "revoke", f"sadc-waste {newcomer}")
-        done = await client.wait_for_message(900001, after=revoked.seq)
+        revoked = await client.send_command(ADMIN, "revoke", f"sadc-waste {newcomer}")
+        done = await client.wait_for_message(ADMIN, after=revoked.seq)
         pressed = await client.press(newcomer, WASTE_CHAT, "Acknowledge", card["message_id"])
         answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
     assert "for the partnership's admins" in refused_admin["text"]
@@ -203,9 +211,7 @@ async def test_an_enrolled_officer_acknowledges(
     sam = Resident(client, resident)
     newcomer = await client.create_user("Jo", user_id=950002)
     async with running_bot(load(config_path)):
-        asked = await client.send_command(900001, "enrolcode", "sadc-waste")
-        issued = await client.wait_for_message(900001, after=asked.seq)
-        code = issued["text"].split(": ")[1].split("\n")[0]
+        code = await _issue_code(client)
         used = await client.send_command(newcomer, "enrol", code)
         await client.wait_for_message(newcomer, after=used.seq)
         ref, card = await _fly_tipping(client, sam)
