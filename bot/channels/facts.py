@@ -9,6 +9,8 @@ from bot.reporting import questions
 from bot.routing import Routing
 from storage.reports import Report
 
+PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
+
 
 def area(report: Report) -> str:
     """Where the report is, as the resident and the ward name it."""

@@ -11,7 +11,7 @@ from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.alerts import PRIORITY_WORDS, Outgoing
+from bot.alerts import Outgoing
 from bot.channels import facts
 from bot.config import Agency, Category, Config
 from bot.routing import Routing
@@ -59,7 +59,7 @@ def email_item(
 ) -> Outgoing:
     """The e-mail to ``agency`` about a new report."""
     assert agency.email is not None
-    priority = PRIORITY_WORDS[report.priority]
+    priority = facts.PRIORITY_WORDS[report.priority]
     subject = f"{priority}: new {category.name.lower()} report {report.ref}"
     payload = {
         "to": agency.email,
@@ -71,7 +71,7 @@ def email_item(
 
 def email_body(config: Config, report: Report, category: Category, routing: Routing) -> str:
     """The e-mail's plain text: the Telegram card's facts, or none for a sensitive category."""
-    priority = PRIORITY_WORDS[report.priority]
+    priority = facts.PRIORITY_WORDS[report.priority]
     head = [
         f"Reference: {report.ref}",
         f"Category: {category.name}",
