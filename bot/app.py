@@ -116,6 +116,16 @@ class SafetyApplication(
     def __init__(self, *, services: Services, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.requests: tuple[AiohttpRequest, ...] = ()
+
+    async def initialize(self) -> None:
+        """Initialise as PTB does; if that fails (Telegram unreachable, a rejected token), close
+        the HTTP sessions it opened, which PTB leaves open when the bot never initialised."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await asyncio.gather(*(request.shutdown() for request in self.requests))
+            raise
 
     async def process_update(self, update: object) -> None:
         """Handle the update, then store conversation states and data at once."""
@@ -140,6 +150,8 @@ def build_application(
 
     config = services.config
     api_url = config.telegram.api_url
+    calls = AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES)
+    updates = AiohttpRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT_SECONDS + 5)
     application = (
         ApplicationBuilder()
         .token(token.get_secret_value())
@@ -156,13 +168,12 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES))
-        .get_updates_request(
-            AiohttpRequest(connection_pool_size=1, read_timeout=POLL_TIMEOUT_SECONDS + 5)
-        )
+        .request(calls)
+        .get_updates_request(updates)
         .build()
     )
     assert isinstance(application, SafetyApplication)
+    application.requests = (calls, updates)
     application.add_handlers(list(extra_handlers))
     # The product's flows, in order: the first handler that matches an update takes it.
     application.add_handlers(report.handlers(config.reporting.timeout_minutes))

@@ -48,6 +48,11 @@ class AiohttpRequest(BaseRequest):
             connector = aiohttp.TCPConnector(limit=self._connections)
             self._session = aiohttp.ClientSession(connector=connector)
 
+    @property
+    def closed(self) -> bool:
+        """Whether no session is open (before initialising, or after shutting down)."""
+        return self._session is None or self._session.closed
+
     async def shutdown(self) -> None:
         """Close the session."""
         if self._session is not None and not self._session.closed:
