@@ -30,10 +30,10 @@ sys.path.insert(0, str(REPO))
 
 from bot.config import parse_config  # noqa: E402
 from bot.emulator import EmulatorClient, EmulatorServer, RateLimits  # noqa: E402
-from bot.keyring import key_path, load_or_create_key  # noqa: E402
 from bot.reporting.draft import Draft, Location  # noqa: E402
 from bot.reporting.service import ReportService  # noqa: E402
 from storage.db import Database  # noqa: E402
+from storage.keyring import key_path, load_or_create_key  # noqa: E402
 from tests.e2e.harness import TOKEN, write_config  # noqa: E402
 from tests.e2e.resident import Resident  # noqa: E402
 from tests.e2e.test_report import ST_ALBANS, _to_location  # noqa: E402

@@ -16,12 +16,13 @@ from telegram import Bot, BotCommand, Update
 from telegram.ext import BaseHandler
 
 from bot import texts
-from bot.app import POLL_TIMEOUT_SECONDS, BotContext, Services, build_application
-from bot.channels.composite import CompositeSender  # outbox dispatcher wiring
+from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
-from bot.dispatch import AdminNotice, Dispatcher  # outbox dispatcher wiring
-from bot.reminders import Reminders, ReminderTiming  # reminder wiring
-from bot.telegram_sender import TelegramSender  # outbox dispatcher wiring
+from bot.context import BotContext, Services
+from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
+from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
+from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
+from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from storage.db import Database
 
 logger = logging.getLogger(__name__)

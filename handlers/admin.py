@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.reporting.service import utc_now
 
 logger = logging.getLogger(__name__)

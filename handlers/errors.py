@@ -10,7 +10,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 
 from bot import texts
-from bot.app import BotContext
+from bot.context import BotContext
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.reference import normalise
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
+from bot.config.questions import Answer
+
 Verdict = Literal["inside", "outside", "edge"]
-Answer = str | list[str] | None  # an option id, several, typed text, or None when skipped
 
 
 @dataclass(frozen=True, slots=True)

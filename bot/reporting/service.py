@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.alerts import alerts
-from bot.channels.items import enqueue_channel_items
 from bot.config import Category, Config
-from bot.keyring import resident_key
+from bot.outbox.channel_items import enqueue_channel_items
+from bot.outbox.telegram.items import alerts
 from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
-from bot.routing import route
+from bot.routing.rules import route
 from storage.db import Database
+from storage.keyring import resident_key
 from storage.outbox import OutboxRepository
 from storage.reports import NewReport, Report, ReportRepository
 from storage.residents import ResidentCounterRepository

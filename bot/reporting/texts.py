@@ -8,8 +8,8 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.config import Category, Config, Question
+from bot.config.questions import applies, describe
 from bot.reporting.draft import Draft, Location
-from bot.reporting.questions import applies, describe
 
 EMERGENCY_QUESTION = "<b>First: is anyone in danger, or is a crime happening right now?</b>"
 YES_DANGER = "Yes, call for help now"

@@ -12,7 +12,8 @@ import pytest
 from pydantic import SecretStr
 from telegram.error import NetworkError
 
-from bot.app import Services, build_application
+from bot.app import build_application
+from bot.context import Services
 from storage.db import Database
 from tests.e2e.harness import load, write_config
 

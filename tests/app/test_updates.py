@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
-from bot.updates import PerChatUpdateProcessor
+from bot.telegram.updates import PerChatUpdateProcessor
 
 
 def _update(update_id: int, chat_id: int) -> Update:

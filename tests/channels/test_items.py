@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.items import SENSITIVE_LINE, channel_items
-from bot.channels.webhook_sender import encode
 from bot.config import Config, default_config_text, parse_config
-from bot.routing import route
+from bot.outbox.channel_items import SENSITIVE_LINE, channel_items
+from bot.outbox.webhook.sender import encode
+from bot.routing.rules import route
 from storage.reports import Report
 
 CHANNELS = (

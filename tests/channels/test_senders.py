@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from bot.channels.composite import CompositeSender
-from bot.channels.mail_sender import EmailSender
-from bot.channels.webhook_sender import WebhookSender
 from bot.config import Smtp
-from bot.dispatch import Dispatcher, PermanentFailure, RetryLater
+from bot.outbox.dispatcher import Dispatcher, PermanentFailure, RetryLater
+from bot.outbox.email.sender import EmailSender
+from bot.outbox.senders import CompositeSender
+from bot.outbox.webhook.sender import WebhookSender
 from storage.outbox import OutboxItem, OutboxRepository
 from tests.dispatch.support import FAST_BACKOFF, Settlements
 

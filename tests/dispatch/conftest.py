@@ -9,10 +9,10 @@ from datetime import datetime
 import pytest
 from telegram import Bot
 
-from bot.dispatch import Dispatcher, Fallback
 from bot.emulator import EmulatorClient, EmulatorServer
-from bot.http import AiohttpRequest
-from bot.telegram_sender import TelegramSender
+from bot.outbox.dispatcher import Dispatcher, Fallback
+from bot.outbox.telegram.sender import TelegramSender
+from bot.telegram.request import AiohttpRequest
 from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
 from tests.clock import ManualClock

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from telegram import Bot
 
-from bot.dispatch import Backoff, Settlement
 from bot.emulator import EmulatorClient
+from bot.outbox.dispatcher import Backoff, Settlement
 
 # Short waits so that timeouts and retries take milliseconds.
 FAST_BACKOFF = Backoff(first=0.01, factor=2.0, most=0.05)

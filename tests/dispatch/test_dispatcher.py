@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from bot.dispatch import AdminNotice
 from bot.emulator import EmulatorClient
 from bot.emulator.faults import RateLimits
+from bot.outbox.dispatcher import AdminNotice
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
 from tests.clock import ManualClock
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.dispatch import undeliverable_note
+from bot.outbox.dispatcher import undeliverable_note
 from storage.outbox import OutboxItem
 
 NOW = datetime(2026, 11, 27, 23, 0, tzinfo=UTC)

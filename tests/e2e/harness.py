@@ -16,9 +16,9 @@ from typing import Any
 from pydantic import SecretStr
 from telegram.ext import BaseHandler
 
-from bot.app import BotContext
 from bot.config import Config, default_config_text, parse_config
-from bot.reminders import ReminderTiming
+from bot.context import BotContext
+from bot.outbox.reminders import ReminderTiming
 from bot.runner import serve
 
 TOKEN = "424242:E2E-test-token-not-a-secret"

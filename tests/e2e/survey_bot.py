@@ -16,10 +16,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from bot.app import BotContext
 from bot.config import load_config, read_token
+from bot.context import BotContext
 from bot.runner import serve
-from handlers.common import checkpoint
+from handlers.report.checkpoint import checkpoint
 
 NAME = "survey"
 QUESTIONS = {"first": "Question 1: what is your street?", "second": "Question 2: which town?"}

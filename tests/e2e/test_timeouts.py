@@ -13,9 +13,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, TypeHandler, filters
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.emulator import EmulatorClient
-from handlers.timeouts import SweptConversationHandler
+from bot.telegram.timeouts import SweptConversationHandler
 
 from .harness import load, running_bot
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.config import Admins, Config
-from bot.reminders import Reminders
+from bot.outbox.reminders import Reminders
 from storage.db import Database
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.reports import AgencyState, NewReport, ReportRepository

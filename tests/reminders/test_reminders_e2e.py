@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
-from bot.reminders import ReminderTiming
+from bot.outbox.reminders import ReminderTiming
 from storage.db import Database
 from storage.reports import NewReport, ReportRepository
 from storage.timestamps import utc_now

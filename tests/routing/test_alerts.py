@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.alerts import alerts, card
 from bot.config import default_config_text, parse_config
-from bot.routing import route
+from bot.outbox.telegram.items import alerts, card
+from bot.routing.rules import route
 from storage.reports import Report
 
 CONFIG = parse_config(default_config_text(), base_dir=Path("."))
@@ -80,7 +80,7 @@ def test_sensitive_card_carries_no_details() -> None:
 async def test_forged_button_data_is_refused(tmp_path: Path) -> None:
     """Button data naming an agency the report was not routed to, or an agency the presser is
     not an officer of, changes nothing and is recorded as refused."""
-    from bot.officers import OfficerService
+    from bot.officers.service import OfficerService
     from storage.db import Database
     from storage.reports import NewReport
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, default_config_text, parse_config
-from bot.reporting.draft import Answer
-from bot.routing import route
+from bot.config.questions import Answer
+from bot.routing.rules import route
 
 CONFIG = parse_config(default_config_text(), base_dir=Path("."))
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.config import PRIORITIES, Category, Option, Priority, Question
-from bot.reporting.draft import Answer
+from bot.config.models import PRIORITIES, Category, Option, Priority, Question
+
+Answer = str | list[str] | None  # an option id, several, typed text, or None when skipped
 
 
 def applies(question: Question, answers: Mapping[str, Answer]) -> bool:

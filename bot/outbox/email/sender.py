@@ -18,7 +18,7 @@ from typing import Any
 import aiosmtplib
 
 from bot.config import Smtp
-from bot.dispatch import PermanentFailure, RetryLater
+from bot.outbox.dispatcher import PermanentFailure, RetryLater
 from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ TIMEOUT_SECONDS = 30.0
 
 
 class EmailSender:
-    """Sends ``"email"`` outbox items through one SMTP server (a :class:`bot.dispatch.Sender`)."""
+    """Sends ``"email"`` outbox items through one SMTP server (a dispatcher ``Sender``)."""
 
     def __init__(
         self,

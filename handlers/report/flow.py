@@ -16,12 +16,12 @@ from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.ext import ConversationHandler
 
-from bot.app import BotContext
-from bot.config import Category
-from bot.reporting import questions, texts
+from bot.config import Category, questions
+from bot.context import BotContext
+from bot.reporting import texts
 from bot.reporting.draft import Draft
-from handlers import report_keyboards as kb
-from handlers.common import checkpoint
+from handlers.report import keyboards as kb
+from handlers.report.checkpoint import checkpoint
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.config import Category, Config
-from bot.reporting import questions
-from bot.routing import Routing
+from bot.config import Category, Config, questions
+from bot.routing.rules import Routing
 from storage.reports import Report
 
 PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.app import BotContext
+from bot.context import BotContext
 
 
 async def checkpoint(update: Update, context: BotContext, conversation: str, state: object) -> None:

@@ -11,10 +11,10 @@ from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.alerts import Outgoing
-from bot.channels import facts
 from bot.config import Agency, Category, Config
-from bot.routing import Routing
+from bot.outbox import facts
+from bot.outbox.telegram.items import Outgoing
+from bot.routing.rules import Routing
 from storage.outbox import OutboxRepository
 from storage.reports import Report
 

@@ -7,11 +7,11 @@ import logging
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Location
-from handlers import report_keyboards as kb
-from handlers.report_flow import (
+from handlers.report import keyboards as kb
+from handlers.report.flow import (
     AREA,
     LOCATION,
     PLACE,

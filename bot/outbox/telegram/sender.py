@@ -31,14 +31,14 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.dispatch import PermanentFailure, RetryLater
+from bot.outbox.dispatcher import PermanentFailure, RetryLater
 from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
 
 
 class TelegramSender:
-    """Sends outbox items with a PTB bot (a :class:`bot.dispatch.Sender`)."""
+    """Sends outbox items with a PTB bot (a :class:`bot.outbox.dispatcher.Sender`)."""
 
     def __init__(self, bot: Bot) -> None:
         """Send with ``bot`` (initialised by its owner)."""

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.channels.items import EMAIL, WEBHOOK
-from bot.channels.mail_sender import EmailSender
-from bot.channels.webhook_sender import WebhookSender
 from bot.config import Config
-from bot.dispatch import PermanentFailure, Sender
+from bot.outbox.channel_items import EMAIL, WEBHOOK
+from bot.outbox.dispatcher import PermanentFailure, Sender
+from bot.outbox.email.sender import EmailSender
+from bot.outbox.webhook.sender import WebhookSender
 from storage.outbox import OutboxItem
 
 TELEGRAM_KINDS = ("message", "location", "photo")
 
 
 class CompositeSender:
-    """Chooses a sender by ``item.kind`` (a :class:`bot.dispatch.Sender`)."""
+    """Chooses a sender by ``item.kind`` (a :class:`bot.outbox.dispatcher.Sender`)."""
 
     def __init__(self, senders: Mapping[str, Sender]) -> None:
         """Send each kind through ``senders[kind]``."""

@@ -9,9 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.config import PRIORITIES, Category, Config, Priority, Route
-from bot.reporting import questions
-from bot.reporting.draft import Answer
+from bot.config import PRIORITIES, Category, Config, Priority, Route, questions
+from bot.config.questions import Answer
 
 
 @dataclass(frozen=True, slots=True)

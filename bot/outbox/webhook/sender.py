@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.dispatch import PermanentFailure, RetryLater
+from bot.outbox.dispatcher import PermanentFailure, RetryLater
 from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def encode(body: Mapping[str, Any]) -> bytes:
 
 
 class WebhookSender:
-    """POSTs ``"webhook"`` outbox items (a :class:`bot.dispatch.Sender`)."""
+    """POSTs ``"webhook"`` outbox items (a :class:`bot.outbox.dispatcher.Sender`)."""
 
     def __init__(
         self, *, environ: Mapping[str, str] = os.environ, timeout: float = TIMEOUT_SECONDS

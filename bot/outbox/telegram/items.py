@@ -13,9 +13,9 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.channels import facts
 from bot.config import Agency, Category, Config
-from bot.routing import Routing
+from bot.outbox import facts
+from bot.routing.rules import Routing
 from storage.reports import Report
 
 ACK = "Acknowledge"

@@ -2,9 +2,9 @@
 photos, contact, review, submit.
 
 This module starts, resumes and times out a report and wires the conversation together. The
-steps take their answers in :mod:`handlers.report_answers`, :mod:`handlers.report_where` and
-:mod:`handlers.report_submit`; each stores what it was given in the draft and moves on with
-``go`` (:mod:`handlers.report_flow`). Anything unexpected (a sticker, an old button, a command)
+steps take their answers in :mod:`handlers.report.answers`, :mod:`handlers.report.where` and
+:mod:`handlers.report.submit`; each stores what it was given in the draft and moves on with
+``go`` (:mod:`handlers.report.flow`). Anything unexpected (a sticker, an old button, a command)
 gets a short explanation and the same question again; nothing is lost and the bot never falls
 silent.
 """
@@ -29,13 +29,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot import texts as general_texts
-from bot.app import BotContext
+from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
 from bot.reporting.service import utc_now
-from handlers import report_keyboards as kb
-from handlers.common import checkpoint
-from handlers.report_answers import (
+from bot.telegram.timeouts import SweptConversationHandler
+from handlers.report import keyboards as kb
+from handlers.report.answers import (
     category_chosen,
     contact_chosen,
     date_typed,
@@ -54,7 +54,8 @@ from handlers.report_answers import (
     question_typed,
     when_chosen,
 )
-from handlers.report_flow import (
+from handlers.report.checkpoint import checkpoint
+from handlers.report.flow import (
     AREA,
     ASK,
     CATEGORY,
@@ -84,9 +85,8 @@ from handlers.report_flow import (
     stale,
     unexpected,
 )
-from handlers.report_submit import change_part, duplicate_chosen, submit
-from handlers.report_where import area_chosen, location_shared, location_typed, place_confirmed
-from handlers.timeouts import SweptConversationHandler
+from handlers.report.submit import change_part, duplicate_chosen, submit
+from handlers.report.where import area_chosen, location_shared, location_typed, place_confirmed
 
 logger = logging.getLogger(__name__)
 

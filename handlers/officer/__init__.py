@@ -1,7 +1,7 @@
 """The officers' side: the buttons on a report's alert card in an agency's group chat, the notes
 and questions officers type in reply, /queue, and the reporter's answers relayed back.
 
-Every action is checked at the moment it happens (bot.officers decides who may act). Notes
+Every action is checked at the moment it happens (bot.officers.service decides who may act). Notes
 and questions are typed as replies to a prompt from the bot that carries the report's
 reference, so nothing depends on conversation state and a restart loses nothing.
 """
@@ -26,9 +26,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.alerts import officer_buttons
-from bot.app import BotContext
-from bot.officers import ASKS_MARK, STATE_WORDS, Outcome, queue_text
+from bot.context import BotContext
+from bot.officers.service import ASKS_MARK, STATE_WORDS, Outcome, queue_text
+from bot.outbox.telegram.items import officer_buttons
 from bot.reporting.service import utc_now
 from handlers.start import not_understood
 from storage.reports import Report

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
-from bot.alerts import alerts, card
-from bot.channels.facts import PRIORITY_WORDS
 from bot.config import Config
+from bot.outbox.facts import PRIORITY_WORDS
+from bot.outbox.telegram.items import alerts, card
 from bot.reporting.reference import new_reference
-from bot.routing import route
+from bot.routing.rules import route
 from storage.db import Database
 from storage.officers import OfficerRepository
 from storage.outbox import OutboxRepository

@@ -8,14 +8,14 @@ import re
 
 from telegram import ReplyKeyboardRemove, Update
 
-from bot.app import BotContext
-from bot.config import Option, Question
-from bot.reporting import questions, texts
+from bot.config import Option, Question, questions
+from bot.context import BotContext
+from bot.reporting import texts
 from bot.reporting.service import utc_now
 from bot.reporting.when import DateProblem, parse_date, quick
-from handlers import report_keyboards as kb
-from handlers.common import checkpoint
-from handlers.report_flow import (
+from handlers.report import keyboards as kb
+from handlers.report.checkpoint import checkpoint
+from handlers.report.flow import (
     CATEGORY,
     CONTACT,
     CONVERSATION,

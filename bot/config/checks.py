@@ -1,0 +1,164 @@
+"""Checks across sections on the raw TOML: identifiers, duplicates, references, channels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.config.problems import Problem, key_path
+
+
+def _items(raw: Mapping[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
+    value = raw.get(section)
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
+
+
+def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
+    """Duplicates and references between sections, checked wherever the shapes allow."""
+    ids: dict[str, set[str]] = {}
+    for section in ("agencies", "categories", "topics", "areas"):
+        seen: set[str] = set()
+        for index, item in _items(raw, section):
+            item_id = item.get("id")
+            if not isinstance(item_id, str):
+                continue
+            if item_id in seen:
+                yield Problem(f"{section}[{index}].id", f'duplicate id "{item_id}"')
+            seen.add(item_id)
+        ids[section] = seen
+    telegram = raw.get("telegram")
+    if isinstance(telegram, dict) and telegram.get("mode") == "webhook":
+        webhook = telegram.get("webhook")
+        if not (isinstance(webhook, dict) and webhook.get("public_url")):
+            yield Problem(
+                "telegram.webhook.public_url",
+                'is required when telegram.mode is "webhook": the https address Telegram calls',
+            )
+    categories = {c.get("id"): c for _, c in _items(raw, "categories")}
+    for index, route in _items(raw, "routes"):
+        yield from _check_route(f"routes[{index}]", route, categories, ids["agencies"])
+    chats: dict[int, str] = {}
+    for index, agency in _items(raw, "agencies"):
+        chat_id = agency.get("chat_id")
+        if isinstance(chat_id, int) and not isinstance(chat_id, bool):
+            if chat_id in chats:
+                yield Problem(
+                    f"agencies[{index}].chat_id",
+                    f"chat {chat_id} is already the chat of agency {chats[chat_id]!r}; "
+                    "each agency needs its own group chat",
+                )
+            chats.setdefault(chat_id, str(agency.get("id")))
+        yield from _check_channels(key_path(("agencies", index), raw), agency, raw)
+    yield from _check_smtp(raw.get("smtp"))
+    for index, category in _items(raw, "categories"):
+        yield from _check_questions(f"categories[{index}]", category)
+        agencies = category.get("agencies")
+        if not isinstance(agencies, list):
+            continue
+        for position, agency_id in enumerate(agencies):
+            if isinstance(agency_id, str) and agency_id not in ids["agencies"]:
+                known = ", ".join(sorted(ids["agencies"])) or "none defined"
+                yield Problem(
+                    f"categories[{index}].agencies[{position}]",
+                    f'no agency has id "{agency_id}" (known: {known})',
+                )
+
+
+def _check_channels(
+    path: str, agency: Mapping[str, Any], raw: Mapping[str, Any]
+) -> Iterable[Problem]:
+    """E-mail needs an [smtp] table; a webhook needs the name of its secret's variable."""
+    if agency.get("email") is not None and not isinstance(raw.get("smtp"), dict):
+        yield Problem(f"{path}.email", "needs an [smtp] table saying how to send e-mail")
+    has_url = agency.get("webhook_url") is not None
+    has_secret = agency.get("webhook_secret_env") is not None
+    if has_url and not has_secret:
+        yield Problem(
+            f"{path}.webhook_secret_env",
+            "is required with webhook_url: the NAME of the environment variable holding "
+            "the HMAC secret",
+        )
+    if has_secret and not has_url:
+        yield Problem(f"{path}.webhook_url", "is required with webhook_secret_env")
+
+
+def _check_smtp(smtp: Any) -> Iterable[Problem]:
+    """A login needs both the user name and the name of the password's variable."""
+    if not isinstance(smtp, dict):
+        return
+    if smtp.get("username") is not None and smtp.get("password_env") is None:
+        yield Problem("smtp.password_env", "is required with smtp.username")
+    if smtp.get("password_env") is not None and smtp.get("username") is None:
+        yield Problem("smtp.username", "is required with smtp.password_env")
+
+
+def _check_questions(path: str, category: Mapping[str, Any]) -> Iterable[Problem]:
+    """Question ids unique, options fit the kind, and `when` names earlier answers."""
+    questions = category.get("questions")
+    if not isinstance(questions, list):
+        return
+    earlier: dict[str, set[str]] = {}
+    for index, question in enumerate(questions):
+        if not isinstance(question, dict):
+            continue
+        where = f"{path}.questions[{index}]"
+        options = [o for o in question.get("options") or [] if isinstance(o, dict)]
+        option_ids = [str(o["id"]) for o in options if isinstance(o.get("id"), str)]
+        kind = question.get("kind", "choice")
+        if kind in ("choice", "multi") and len(options) < 2:
+            yield Problem(f"{where}.options", f'a "{kind}" question needs at least two options')
+        if kind == "text" and options:
+            yield Problem(f"{where}.options", 'a "text" question has no options')
+        for dup in sorted({o for o in option_ids if option_ids.count(o) > 1}):
+            yield Problem(f"{where}.options", f'duplicate option id "{dup}"')
+        when = question.get("when")
+        if isinstance(when, dict):
+            for other, wanted in when.items():
+                if other not in earlier:
+                    yield Problem(f"{where}.when.{other}", "names no earlier question")
+                    continue
+                for option in wanted if isinstance(wanted, list) else []:
+                    if isinstance(option, str) and option not in earlier[other]:
+                        yield Problem(
+                            f"{where}.when.{other}", f'question "{other}" has no option "{option}"'
+                        )
+        question_id = question.get("id")
+        if isinstance(question_id, str):
+            if question_id in earlier:
+                yield Problem(f"{where}.id", f'duplicate question id "{question_id}"')
+            earlier[question_id] = set(option_ids)
+
+
+def _check_route(
+    path: str,
+    route: Mapping[str, Any],
+    categories: Mapping[Any, Mapping[str, Any]],
+    agencies: set[str],
+) -> Iterable[Problem]:
+    """A route names a known category, known agencies, and that category's answers."""
+    category = categories.get(route.get("category"))
+    if isinstance(route.get("category"), str) and category is None:
+        yield Problem(f"{path}.category", f'no category has id "{route["category"]}"')
+    for position, agency_id in enumerate(route.get("agencies") or []):
+        if isinstance(agency_id, str) and agency_id not in agencies:
+            yield Problem(f"{path}.agencies[{position}]", f'no agency has id "{agency_id}"')
+    when = route.get("when")
+    if category is None or not isinstance(when, dict):
+        return
+    options = {
+        q.get("id"): {o.get("id") for o in q.get("options") or [] if isinstance(o, dict)}
+        for q in category.get("questions") or []
+        if isinstance(q, dict)
+    }
+    for question_id, wanted in when.items():
+        if question_id not in options:
+            yield Problem(f"{path}.when.{question_id}", "names no question of its category")
+            continue
+        for option in wanted if isinstance(wanted, list) else []:
+            if isinstance(option, str) and option not in options[question_id]:
+                yield Problem(
+                    f"{path}.when.{question_id}",
+                    f'question "{question_id}" has no option "{option}"',
+                )

@@ -1,0 +1,113 @@
+"""What handlers may reach: the typed services, and the callback context that carries them.
+
+Handlers import this module, never :mod:`bot.app`, which builds the Application from them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, PersistenceInput
+
+from bot.config import Config
+from bot.geo import Geocoder, Locator
+from bot.officers.service import OfficerService
+from bot.reporting.service import ReportService
+from bot.telegram.request import AiohttpRequest
+from storage.db import Database
+from storage.keyring import key_path, load_or_create_key
+from storage.outbox import OutboxRepository
+from storage.persistence import SqlitePersistence
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What handlers may use: the configuration, storage, geography and the domain services."""
+
+    config: Config
+    db: Database
+    persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+    reports: ReportService
+    officers: OfficerService
+    locator: Locator
+    geocoder: Geocoder
+    outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
+    # Set after a commit that wrote to the outbox: the dispatcher waits on it.
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def wake_outbox(self) -> None:
+        """Tell the outbox dispatcher that something was committed for it to send."""
+        self.outbox_ready.set()
+
+    @classmethod
+    def create(cls, config: Config, db: Database) -> Services:
+        """Everything the handlers use, over an open database (geography files are read here)."""
+        persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
+        # Conversations and user_data carry the flows; nothing uses chat_data or bot_data yet,
+        # and not storing them saves a copy and a write per update.
+        stored = PersistenceInput(bot_data=False, chat_data=False, callback_data=False)
+        persistence = SqlitePersistence(db, store_data=stored)
+        secret = load_or_create_key(key_path(db.path))
+        locator = Locator.from_config(config.geography)
+        geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)
+        return cls(
+            config=config,
+            db=db,
+            persistence=persistence,
+            reports=ReportService(config, db, secret),
+            officers=OfficerService(config, db),
+            locator=locator,
+            geocoder=geocoder,
+            outbox=OutboxRepository(db),  # outbox dispatcher wiring
+        )
+
+    async def close(self) -> None:
+        """Release what the services hold open (the database is closed by its opener)."""
+        await self.geocoder.aclose()
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the services."""
+
+    @property
+    def services(self) -> Services:
+        """The services of the running application."""
+        application = self.application
+        assert isinstance(application, SafetyApplication)
+        return application.services
+
+
+class SafetyApplication(
+    Application[
+        ExtBot[None],
+        BotContext,
+        dict[Any, Any],
+        dict[Any, Any],
+        dict[Any, Any],
+        JobQueue[BotContext],
+    ]
+):
+    """PTB's Application that writes its persistence through after every update."""
+
+    def __init__(self, *, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        self.requests: tuple[AiohttpRequest, ...] = ()
+
+    async def initialize(self) -> None:
+        """Initialise as PTB does; if that fails (Telegram unreachable, a rejected token), close
+        the HTTP sessions it opened, which PTB leaves open when the bot never initialised."""
+        try:
+            await super().initialize()
+        except BaseException:
+            await asyncio.gather(*(request.shutdown() for request in self.requests))
+            raise
+
+    async def process_update(self, update: object) -> None:
+        """Handle the update, then store conversation states and data at once."""
+        try:
+            await super().process_update(update)
+        finally:
+            await self.update_persistence()
