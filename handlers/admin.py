@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
 from bot.context import BotContext
-from bot.reporting.service import utc_now
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 

@@ -18,6 +18,14 @@ METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 FloatArray = npt.NDArray[np.float64]
 
 
+def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Metres between two points on the Earth's surface (haversine), for points anywhere."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
 @dataclass(frozen=True, slots=True)
 class LocalProjection:
     """Longitude and latitude to metres east and north of an origin near the district."""

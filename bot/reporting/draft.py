@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
 
 from bot.config.questions import Answer
-
-Verdict = Literal["inside", "outside", "edge"]
+from bot.geo import Verdict
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Category, Config
+from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
 from bot.outbox.channel_items import enqueue_channel_items
 from bot.outbox.telegram.items import alerts
 from bot.reporting.draft import Draft, Location
@@ -25,9 +26,6 @@ from storage.residents import ResidentCounterRepository
 
 logger = logging.getLogger(__name__)
 
-_EARTH_RADIUS_M = 6_371_000
-_METRES_PER_DEGREE = math.pi * _EARTH_RADIUS_M / 180
-
 
 @dataclass(frozen=True, slots=True)
 class Nearby:
@@ -35,14 +33,6 @@ class Nearby:
 
     report: Report
     metres: int
-
-
-def distance_metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(a))
 
 
 class ReportService:
@@ -75,7 +65,7 @@ class ReportService:
         if settings.duplicate_radius_metres == 0:
             return []
         radius = settings.duplicate_radius_metres
-        dlat = radius / _METRES_PER_DEGREE
+        dlat = radius / METRES_PER_DEGREE
         dlon = dlat / max(math.cos(math.radians(location.latitude)), 0.01)
         found = await self.reports.open_in_box(
             draft.category,
@@ -89,7 +79,7 @@ class ReportService:
         for report in found:
             if report.latitude is None or report.longitude is None:
                 continue
-            metres = distance_metres(
+            metres = great_circle_m(
                 location.latitude, location.longitude, report.latitude, report.longitude
             )
             if metres <= radius:
@@ -105,7 +95,7 @@ class ReportService:
             report = await self.reports.get(report_id)
             if report is None or location is None or report.latitude is None:
                 continue
-            metres = distance_metres(
+            metres = great_circle_m(
                 location.latitude, location.longitude, report.latitude, report.longitude or 0
             )
             nearby.append(Nearby(report, round(metres)))
@@ -193,11 +183,6 @@ class ReportService:
         if category is None:
             raise ValueError(f"unknown category {draft.category!r}")
         return category
-
-
-def utc_now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 def _place_words(location: Location) -> str:

@@ -29,9 +29,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import BotContext
 from bot.officers.service import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.outbox.telegram.items import officer_buttons
-from bot.reporting.service import utc_now
 from handlers.start import not_understood
 from storage.reports import Report
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 

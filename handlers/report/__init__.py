@@ -32,7 +32,6 @@ from bot import texts as general_texts
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
-from bot.reporting.service import utc_now
 from bot.telegram.timeouts import SweptConversationHandler
 from handlers.report import keyboards as kb
 from handlers.report.answers import (
@@ -87,6 +86,7 @@ from handlers.report.flow import (
 )
 from handlers.report.submit import change_part, duplicate_chosen, submit
 from handlers.report.where import area_chosen, location_shared, location_typed, place_confirmed
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 

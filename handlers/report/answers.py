@@ -11,7 +11,6 @@ from telegram import ReplyKeyboardRemove, Update
 from bot.config import Option, Question, questions
 from bot.context import BotContext
 from bot.reporting import texts
-from bot.reporting.service import utc_now
 from bot.reporting.when import DateProblem, parse_date, quick
 from handlers.report import keyboards as kb
 from handlers.report.checkpoint import checkpoint
@@ -38,6 +37,7 @@ from handlers.report.flow import (
     unexpected,
     zone_of,
 )
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 

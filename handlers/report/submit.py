@@ -9,7 +9,6 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot.context import BotContext
 from bot.reporting import texts
-from bot.reporting.service import utc_now
 from handlers.report import keyboards as kb
 from handlers.report.flow import (
     CATEGORY,
@@ -29,6 +28,7 @@ from handlers.report.flow import (
     send,
     stale,
 )
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 
