@@ -113,6 +113,15 @@ class EmulatorClient:
         """Forget everything on the server (seqs keep increasing)."""
         await self._call("POST", "/reset")
 
+    async def snapshot(self) -> JSONDict:
+        """Return the whole world as JSON, for :meth:`restore` in this or another emulator."""
+        result: JSONDict = await self._call("GET", "/snapshot")
+        return result
+
+    async def restore(self, snapshot: JSONDict) -> int:
+        """Replace the world with a snapshot (faults lifted); return the event seq it got."""
+        return int((await self._call("PUT", "/snapshot", snapshot))["seq"])
+
     async def register_bot(
         self, token: str, username: str | None = None, first_name: str | None = None
     ) -> JSONDict:

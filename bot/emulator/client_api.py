@@ -7,6 +7,10 @@ has exactly one bot.
 World
     ``GET /client/state`` bots, users, groups, private chats and ``last_seq``.
     ``POST /client/reset`` forget everything (faults too); seqs keep increasing.
+    ``GET /client/snapshot`` the whole world as JSON (bots, users, chats with their messages,
+    files, callback queries; not events, webhooks or faults). ``PUT /client/snapshot`` with
+    such a JSON body replaces the world with it (faults lifted, webhooks stopped); returns
+    ``{seq}`` of the ``restored`` event. An unknown format or version is a 400.
     ``POST /client/bots`` ``{token, username?, first_name?}`` register a bot, returns its User.
     ``POST /client/users`` ``{id?, first_name?, last_name?, username?, language_code?}``.
     ``POST /client/groups`` ``{title, type?: "group"|"supergroup", id?, members?: [user_id],
@@ -37,7 +41,7 @@ Reading
     for the first one: ``{events: [...], last_seq}``. Event types: user_message, bot_message,
     message_edited, message_deleted, callback_query, callback_answered, chat_action, blocked,
     unblocked, bot_added, bot_removed, member_added, member_removed, chat_created,
-    webhook_error, reset.
+    webhook_error, reset, restored.
     ``GET /client/events/stream?after=SEQ`` the same as Server-Sent Events.
 
 Faults and limits
@@ -84,6 +88,8 @@ def add_routes(app: web.Application, server: EmulatorServer) -> None:
     table: list[tuple[str, str, Handler]] = [
         ("GET", "/client/state", routes.state),
         ("POST", "/client/reset", routes.reset),
+        ("GET", "/client/snapshot", routes.snapshot),
+        ("PUT", "/client/snapshot", routes.restore),
         ("POST", "/client/bots", routes.register_bot),
         ("POST", "/client/users", routes.create_user),
         ("POST", "/client/groups", routes.create_group),
@@ -242,6 +248,18 @@ class ClientRoutes:
         """POST /client/reset."""
         self.server.reset()
         return True
+
+    async def snapshot(self, request: web.Request) -> Any:
+        """GET /client/snapshot."""
+        return self.world.snapshot()
+
+    async def restore(self, request: web.Request) -> Any:
+        """PUT /client/snapshot."""
+        body = await _body(request)
+        try:
+            return {"seq": self.server.restore(body)}
+        except ValueError as exc:
+            raise bad_request(str(exc)) from None
 
     async def register_bot(self, request: web.Request) -> Any:
         """POST /client/bots."""

@@ -138,6 +138,18 @@ class EmulatorServer:
         self.guard.clear_faults()
         self.guard.set_limits(self.guard.limits)
 
+    def restore(self, snapshot: dict[str, Any]) -> int:
+        """Replace the world with a snapshot (see :meth:`World.restore`), stopping webhook
+        delivery and lifting faults first; return the seq of the ``restored`` event."""
+        restored = World()
+        restored.restore(snapshot)  # raises ValueError before anything here changes
+        for bot in self.world.bots.values():
+            bot.webhook = None
+            self.webhooks.sync(bot)
+        self.guard.clear_faults()
+        self.guard.set_limits(self.guard.limits)
+        return self.world.restore(snapshot)
+
     async def _handle_api(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
         method_name = request.match_info["method"]

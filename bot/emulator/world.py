@@ -3,12 +3,19 @@
 Nothing here speaks HTTP. Every change that a watcher may care about is appended to the event
 log with an increasing ``seq``; long-pollers wait on :meth:`World.wait_events` and bots' update
 queues wake :meth:`World.wait_updates`, both without polling loops.
+
+:meth:`World.snapshot` saves the world as JSON (bots, users, chats with their messages and edit
+histories, files, callback queries, the updates bots have not yet fetched) and
+:meth:`World.restore` loads one back, so a later run (a test, the sandbox) starts where an
+earlier one stopped. The event log, webhooks, faults and rate limits are not part of it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
+import base64
+import binascii
+import dataclasses
 import logging
 import secrets
 import time
@@ -18,6 +25,10 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+
+# What World.snapshot() writes and World.restore() reads: change the version with the shape.
+SNAPSHOT_FORMAT = "safetybot-emulator-world"
+SNAPSHOT_VERSION = 1
 
 # Update kinds a bot receives when it never said otherwise (Telegram's default).
 DEFAULT_UPDATE_KINDS = frozenset(
@@ -203,7 +214,7 @@ class World:
         self.callbacks: dict[str, CallbackQuery] = {}
         self.events: list[JSONDict] = []
         self._events_changed = asyncio.Event()
-        self._counter = itertools.count(1)
+        self._next_number = 1
         self._seq = 0
 
     # -- identities ---------------------------------------------------------------------------
@@ -237,7 +248,9 @@ class World:
 
     def next_id(self) -> int:
         """Return a fresh number, unique within this world."""
-        return next(self._counter)
+        number = self._next_number
+        self._next_number += 1
+        return number
 
     # -- chats --------------------------------------------------------------------------------
 
@@ -303,6 +316,62 @@ class World:
         self.events.clear()
         self.emit("reset")
 
+    # -- snapshots ----------------------------------------------------------------------------
+
+    def snapshot(self) -> JSONDict:
+        """Return the world as a JSON-serialisable dict that :meth:`restore` takes back.
+
+        It holds bots (with the updates they have not fetched), users, groups and private chats
+        with every message, edit and keyboard, files (their bytes in base64) and callback
+        queries; not the event log, nor webhooks (a bot sets its own again when it starts).
+        """
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "version": SNAPSHOT_VERSION,
+            "next_number": self._next_number,
+            "bots": [_bot_to_json(bot) for bot in self.bots.values()],
+            "users": [dataclasses.asdict(user) for user in self.users.values()],
+            "groups": [_chat_to_json(chat) for chat in self.groups.values()],
+            "private_chats": [_chat_to_json(chat) for chat in self.private_chats.values()],
+            "files": [_file_to_json(stored) for stored in self.files.values()],
+            "callbacks": [dataclasses.asdict(query) for query in self.callbacks.values()],
+        }
+
+    def restore(self, snapshot: JSONDict) -> int:
+        """Replace the whole world with a :meth:`snapshot`; return the seq of the ``restored``
+        event.
+
+        The event log starts again after that event (seqs keep increasing). A snapshot that
+        is not one, or of another version, raises :class:`ValueError` and changes nothing.
+        Restore before bots connect: a long poll already waiting ends at its own timeout.
+        """
+        if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"not an emulator snapshot (format must be {SNAPSHOT_FORMAT!r})")
+        if snapshot.get("version") != SNAPSHOT_VERSION:
+            raise ValueError(
+                f"snapshot version {snapshot.get('version')!r} is not {SNAPSHOT_VERSION}"
+            )
+        try:
+            bots = {b.id: b for b in (_bot_from_json(d) for d in snapshot["bots"])}
+            users = {u.id: u for u in (User(**d) for d in snapshot["users"])}
+            groups = {c.id: c for c in (_chat_from_json(d) for d in snapshot["groups"])}
+            private: dict[tuple[int, int], Chat] = {}
+            for data in snapshot["private_chats"]:
+                chat = _chat_from_json(data)
+                if chat.owner_bot_id is None or chat.user is None:
+                    raise ValueError(f"private chat {chat.id} has no bot or no user")
+                private[(chat.owner_bot_id, chat.id)] = chat
+            files = {f.file_id: f for f in (_file_from_json(d) for d in snapshot["files"])}
+            callbacks = {q.id: q for q in (CallbackQuery(**d) for d in snapshot["callbacks"])}
+            next_number = int(snapshot["next_number"])
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise ValueError(f"damaged emulator snapshot: {exc!r}") from None
+        self.bots, self.users, self.groups = bots, users, groups
+        self.private_chats, self.files, self.callbacks = private, files, callbacks
+        self._next_number = max(self._next_number, next_number)
+        self.events.clear()
+        return self.emit("restored", bots=sorted(bots), users=len(users), groups=sorted(groups))
+
     def emit(self, kind: str, **details: Any) -> int:
         """Append an event to the log, wake its followers, and return its seq."""
         self._seq += 1
@@ -357,3 +426,99 @@ class World:
     def file_by_path(self, path: str) -> StoredFile | None:
         """Return the file whose file_path is ``path``."""
         return next((f for f in self.files.values() if f.file_path == path), None)
+
+
+# -- snapshot shapes ------------------------------------------------------------------------------
+
+
+def _bot_to_json(bot: BotAccount) -> JSONDict:
+    return {
+        "id": bot.id,
+        "token": bot.token,
+        "username": bot.username,
+        "first_name": bot.first_name,
+        "updates": bot.updates,
+        "next_update_id": bot.next_update_id,
+        "allowed_updates": sorted(bot.allowed_updates),
+        "commands": bot.commands,
+    }
+
+
+def _bot_from_json(data: JSONDict) -> BotAccount:
+    return BotAccount(
+        id=int(data["id"]),
+        token=str(data["token"]),
+        username=str(data["username"]),
+        first_name=str(data["first_name"]),
+        updates=list(data["updates"]),
+        next_update_id=int(data["next_update_id"]),
+        allowed_updates=frozenset(data["allowed_updates"]),
+        commands=dict(data["commands"]),
+    )
+
+
+def _chat_to_json(chat: Chat) -> JSONDict:
+    return {
+        "id": chat.id,
+        "type": chat.type,
+        "title": chat.title,
+        "user": None if chat.user is None else dataclasses.asdict(chat.user),
+        "owner_bot_id": chat.owner_bot_id,
+        "members": sorted(chat.members),
+        "bots": sorted(chat.bots),
+        "kicked_bots": sorted(chat.kicked_bots),
+        "started": chat.started,
+        "blocked": chat.blocked,
+        "next_message_id": chat.next_message_id,
+        "messages": [
+            {
+                "data": m.data,
+                "sender_bot_id": m.sender_bot_id,
+                "history": m.history,
+                "deleted": m.deleted,
+                "keyboard": m.keyboard,
+            }
+            for m in chat.messages.values()
+        ],
+    }
+
+
+def _chat_from_json(data: JSONDict) -> Chat:
+    messages = [
+        StoredMessage(
+            data=dict(m["data"]),
+            sender_bot_id=None if m["sender_bot_id"] is None else int(m["sender_bot_id"]),
+            history=list(m["history"]),
+            deleted=bool(m["deleted"]),
+            keyboard=m["keyboard"],
+        )
+        for m in data["messages"]
+    ]
+    return Chat(
+        id=int(data["id"]),
+        type=str(data["type"]),
+        title=data["title"],
+        user=None if data["user"] is None else User(**data["user"]),
+        owner_bot_id=None if data["owner_bot_id"] is None else int(data["owner_bot_id"]),
+        members={int(m) for m in data["members"]},
+        bots={int(b) for b in data["bots"]},
+        kicked_bots={int(b) for b in data["kicked_bots"]},
+        started=bool(data["started"]),
+        blocked=bool(data["blocked"]),
+        messages={int(m.data["message_id"]): m for m in messages},
+        next_message_id=int(data["next_message_id"]),
+    )
+
+
+def _file_to_json(stored: StoredFile) -> JSONDict:
+    data = dataclasses.asdict(stored)
+    content = data.pop("content")
+    data["content_base64"] = None if content is None else base64.b64encode(content).decode()
+    return data
+
+
+def _file_from_json(data: JSONDict) -> StoredFile:
+    fields = dict(data)
+    encoded = fields.pop("content_base64")
+    content = None if encoded is None else base64.b64decode(encoded, validate=True)
+    return StoredFile(**fields, content=content)
