@@ -50,6 +50,15 @@ class OfficerRepository:
         )
         return found is not None
 
+    async def agencies_of(self, user_id: int) -> set[str]:
+        """The agencies this user holds an enrolment in that has not been revoked."""
+        rows = await self._db.fetchall(
+            "SELECT DISTINCT agency_id FROM officer_enrolments WHERE used_by = ?"
+            " AND revoked_at IS NULL",
+            (user_id,),
+        )
+        return {str(row["agency_id"]) for row in rows}
+
     async def revoke(self, user_id: int, agency_id: str, now: datetime) -> int:
         """Revoke a user's enrolments in an agency; return how many there were."""
         result = await self._db.execute(

@@ -1,4 +1,5 @@
-"""Resident reports, their photos, their events and their per-agency state."""
+"""Resident reports, their photos, their followers and their events. Each agency's part in a
+report (its routing) is in :mod:`storage.routings`."""
 
 from __future__ import annotations
 
@@ -16,18 +17,9 @@ from storage.timestamps import from_db, from_db_optional, to_db, to_db_optional,
 
 logger = logging.getLogger(__name__)
 
+# The one definition of a report's priority: config and routing import it from here.
 Priority = Literal["low", "normal", "high", "urgent"]
 ReportStatus = Literal["received", "acknowledged", "in_progress", "resolved", "closed"]
-AgencyState = Literal[
-    "sent",
-    "acknowledged",
-    "in_progress",
-    "resolved",
-    "referred",
-    "closed_not_ours",
-    "closed_duplicate",
-    "closed_no_action",
-]
 
 
 def normalise_ref(ref: str) -> str:
@@ -95,28 +87,6 @@ class ReportEvent:
     detail: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class ReportAgency:
-    """A report's state at one agency it was routed to."""
-
-    report_id: int
-    agency_id: str
-    state: AgencyState
-    updated_at: datetime
-    ack_by: datetime | None
-    resolve_by: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    """A report open at an agency, for its queue."""
-
-    report: Report
-    state: AgencyState
-    ack_by: datetime | None
-    resolve_by: datetime | None
-
-
 class ReportRepository:
     """Reports and everything hanging off them."""
 
@@ -171,12 +141,12 @@ class ReportRepository:
     async def get(self, report_id: int) -> Report | None:
         """The report with this id, if any."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE id = ?", (report_id,))
-        return None if row is None else await self._with_photos(row)
+        return None if row is None else await self.from_row(row)
 
     async def get_by_ref(self, ref: str) -> Report | None:
         """The report with this reference, however it was typed (case, spaces)."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE ref = ?", (normalise_ref(ref),))
-        return None if row is None else await self._with_photos(row)
+        return None if row is None else await self.from_row(row)
 
     async def ref_exists(self, ref: str) -> bool:
         """Whether a reference is already taken."""
@@ -192,7 +162,7 @@ class ReportRepository:
             " ORDER BY created_at DESC, id DESC LIMIT ?",
             (chat_id, limit),
         )
-        return [await self._with_photos(row) for row in rows]
+        return [await self.from_row(row) for row in rows]
 
     async def list_for_chat(self, chat_id: int, *, limit: int = 20) -> list[Report]:
         """The reports a chat made or follows, newest first."""
@@ -202,7 +172,7 @@ class ReportRepository:
             " ORDER BY created_at DESC, id DESC LIMIT ?",
             (chat_id, chat_id, limit),
         )
-        return [await self._with_photos(row) for row in rows]
+        return [await self.from_row(row) for row in rows]
 
     async def open_in_box(
         self,
@@ -221,7 +191,7 @@ class ReportRepository:
             " AND status NOT IN ('resolved', 'closed') ORDER BY created_at DESC, id DESC",
             (category, south, north, west, east, to_db(since)),
         )
-        return [await self._with_photos(row) for row in rows]
+        return [await self.from_row(row) for row in rows]
 
     async def add_follower(
         self, report_id: int, chat_id: int | None, *, at: datetime, detail: Mapping[str, Any]
@@ -297,91 +267,6 @@ class ReportRepository:
             for row in rows
         ]
 
-    async def route_to(
-        self,
-        report_id: int,
-        agency_id: str,
-        *,
-        at: datetime,
-        ack_by: datetime | None = None,
-        resolve_by: datetime | None = None,
-    ) -> bool:
-        """Route a report to an agency (state ``sent``); False if it was already routed there."""
-        result = await self._db.execute(
-            "INSERT INTO report_agencies (report_id, agency_id, state, updated_at, ack_by,"
-            " resolve_by) VALUES (?, ?, 'sent', ?, ?, ?)"
-            " ON CONFLICT (report_id, agency_id) DO NOTHING",
-            (report_id, agency_id, to_db(at), to_db_optional(ack_by), to_db_optional(resolve_by)),
-        )
-        return result.rowcount > 0
-
-    async def set_agency_state(
-        self, report_id: int, agency_id: str, state: AgencyState, *, at: datetime
-    ) -> bool:
-        """Change one agency's state for a report; False if not routed there."""
-        result = await self._db.execute(
-            "UPDATE report_agencies SET state = ?, updated_at = ?"
-            " WHERE report_id = ? AND agency_id = ?",
-            (state, to_db(at), report_id, agency_id),
-        )
-        return result.rowcount > 0
-
-    async def move_agency_state(
-        self,
-        report_id: int,
-        agency_id: str,
-        *,
-        from_states: Sequence[AgencyState],
-        to: AgencyState,
-        at: datetime,
-    ) -> bool:
-        """Change an agency's state only if it is still one of ``from_states`` (so two officers
-        pressing at once change it once); True if this call changed it."""
-        marks = ", ".join("?" for _ in from_states)
-        sql = (
-            "UPDATE report_agencies SET state = ?, updated_at = ?"  # noqa: S608 - the only text added is "?" placeholders
-            " WHERE report_id = ? AND agency_id = ? AND state IN (" + marks + ")"
-        )
-        result = await self._db.execute(sql, (to, to_db(at), report_id, agency_id, *from_states))
-        return result.rowcount > 0
-
-    async def open_for_agency(self, agency_id: str, *, limit: int = 30) -> list[QueueEntry]:
-        """An agency's open reports (not resolved, referred or closed), oldest first."""
-        rows = await self._db.fetchall(
-            "SELECT r.*, a.state AS agency_state, a.ack_by AS agency_ack_by,"
-            " a.resolve_by AS agency_resolve_by FROM report_agencies a"
-            " JOIN reports r ON r.id = a.report_id"
-            " WHERE a.agency_id = ? AND a.state IN ('sent', 'acknowledged', 'in_progress')"
-            " ORDER BY r.created_at, r.id LIMIT ?",
-            (agency_id, limit),
-        )
-        return [
-            QueueEntry(
-                report=await self._with_photos(row),
-                state=row["agency_state"],
-                ack_by=from_db_optional(row["agency_ack_by"]),
-                resolve_by=from_db_optional(row["agency_resolve_by"]),
-            )
-            for row in rows
-        ]
-
-    async def agencies(self, report_id: int) -> list[ReportAgency]:
-        """The agencies a report was routed to, with their state."""
-        rows = await self._db.fetchall(
-            "SELECT * FROM report_agencies WHERE report_id = ? ORDER BY agency_id", (report_id,)
-        )
-        return [
-            ReportAgency(
-                report_id=row["report_id"],
-                agency_id=row["agency_id"],
-                state=row["state"],
-                updated_at=from_db(row["updated_at"]),
-                ack_by=from_db_optional(row["ack_by"]),
-                resolve_by=from_db_optional(row["resolve_by"]),
-            )
-            for row in rows
-        ]
-
     async def count_by_category(
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> dict[str, int]:
@@ -399,7 +284,8 @@ class ReportRepository:
         )
         return {row["category"]: row["n"] for row in rows}
 
-    async def _with_photos(self, row: aiosqlite.Row) -> Report:
+    async def from_row(self, row: aiosqlite.Row) -> Report:
+        """The report a ``reports`` row holds, with its photos."""
         photos = await self._db.fetchall(
             "SELECT file_id FROM report_photos WHERE report_id = ? ORDER BY position",
             (row["id"],),
@@ -425,99 +311,3 @@ class ReportRepository:
             status=row["status"],
             photos=tuple(photo["file_id"] for photo in photos),
         )
-
-    # -- reminders (bot/reminders.py): routings past their targets, and marks of what was done
-
-    async def due_for_reminder(self, now: datetime, *, limit: int = 100) -> list[LateRouting]:
-        """Routings still ``sent`` whose acknowledge-by time has passed, not yet reminded."""
-        return await self._late_routings(
-            "a.state = 'sent' AND a.ack_by IS NOT NULL AND a.ack_by <= ? AND a.reminded_at IS NULL",
-            to_db(now),
-            limit,
-        )
-
-    async def due_for_escalation(
-        self, reminded_before: datetime, *, limit: int = 100
-    ) -> list[LateRouting]:
-        """Routings still ``sent`` reminded at or before ``reminded_before``, not yet escalated."""
-        return await self._late_routings(
-            "a.state = 'sent' AND a.reminded_at IS NOT NULL AND a.reminded_at <= ?"
-            " AND a.escalated_at IS NULL",
-            to_db(reminded_before),
-            limit,
-        )
-
-    async def due_for_overdue_list(self, now: datetime, *, limit: int = 100) -> list[LateRouting]:
-        """Routings not resolved (sent, acknowledged, in progress) whose resolve-by time has
-        passed, not yet listed for the admins."""
-        return await self._late_routings(
-            "a.state IN ('sent', 'acknowledged', 'in_progress') AND a.resolve_by IS NOT NULL"
-            " AND a.resolve_by <= ? AND a.overdue_listed_at IS NULL",
-            to_db(now),
-            limit,
-        )
-
-    async def mark_reminded(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
-        """Record that the agency was reminded; False if it already was (or is not routed)."""
-        return await self._mark_once("reminded_at", report_id, agency_id, at)
-
-    async def mark_escalated(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
-        """Record that the admins were told; False if they already were (or is not routed)."""
-        return await self._mark_once("escalated_at", report_id, agency_id, at)
-
-    async def mark_overdue_listed(self, report_id: int, agency_id: str, *, at: datetime) -> bool:
-        """Record that the admins were told it is overdue; False if they already were."""
-        return await self._mark_once("overdue_listed_at", report_id, agency_id, at)
-
-    async def _mark_once(
-        self,
-        column: Literal["reminded_at", "escalated_at", "overdue_listed_at"],
-        report_id: int,
-        agency_id: str,
-        at: datetime,
-    ) -> bool:
-        """Set a routing's moment column if it is still empty; whether this call set it."""
-        result = await self._db.execute(
-            f"UPDATE report_agencies SET {column} = ?"  # noqa: S608 - column is one of three fixed names
-            f" WHERE report_id = ? AND agency_id = ? AND {column} IS NULL",
-            (to_db(at), report_id, agency_id),
-        )
-        return result.rowcount > 0
-
-    async def _late_routings(self, condition: str, moment: str, limit: int) -> list[LateRouting]:
-        rows = await self._db.fetchall(
-            "SELECT a.report_id, a.agency_id, a.state, a.ack_by, a.resolve_by, a.reminded_at,"  # noqa: S608 - condition is one of the fixed texts above
-            " r.ref, r.category, r.priority FROM report_agencies a"
-            " JOIN reports r ON r.id = a.report_id WHERE " + condition + " ORDER BY a.report_id,"
-            " a.agency_id LIMIT ?",
-            (moment, limit),
-        )
-        return [
-            LateRouting(
-                report_id=row["report_id"],
-                ref=row["ref"],
-                category=row["category"],
-                priority=row["priority"],
-                agency_id=row["agency_id"],
-                state=row["state"],
-                ack_by=from_db_optional(row["ack_by"]),
-                resolve_by=from_db_optional(row["resolve_by"]),
-                reminded_at=from_db_optional(row["reminded_at"]),
-            )
-            for row in rows
-        ]
-
-
-@dataclass(frozen=True, slots=True)
-class LateRouting:
-    """A routing past one of its targets, with what a reminder may say (no details)."""
-
-    report_id: int
-    ref: str
-    category: str
-    priority: Priority
-    agency_id: str
-    state: AgencyState
-    ack_by: datetime | None
-    resolve_by: datetime | None
-    reminded_at: datetime | None

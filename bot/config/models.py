@@ -19,6 +19,8 @@ from pydantic import (
     field_validator,
 )
 
+from storage.reports import Priority as Priority  # re-exported: the one definition is storage's
+
 TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 WEBHOOK_SECRET_ENV = "SAFETYBOT_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -161,7 +163,7 @@ class Smtp(_Model):
     sender: EmailAddress
 
 
-Priority = Literal["low", "normal", "high", "urgent"]
+# The word is the stored report's (storage is the lowest layer); config ranks it, lowest first.
 PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 
 

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Agency, Config
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from storage.reports import LateRouting, ReportRepository
+from storage.routings import LateRouting, RoutingRepository
 from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class Reminders:
         self._escalate_after = escalate_after
         self._clock = clock
         self._zone = ZoneInfo(config.partnership.timezone)
-        self._reports = ReportRepository(db)
+        self._reports = RoutingRepository(db)
         self._outbox = OutboxRepository(db)
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -23,6 +23,7 @@ from storage.keyring import resident_key
 from storage.outbox import OutboxRepository
 from storage.reports import NewReport, Report, ReportRepository
 from storage.residents import ResidentCounterRepository
+from storage.routings import RoutingRepository
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ReportService:
         self._db = db
         self._secret = secret
         self.reports = ReportRepository(db)
+        self._routings = RoutingRepository(db)
         self._counters = ResidentCounterRepository(db)
         self._outbox = OutboxRepository(db)
         self._zone = ZoneInfo(config.partnership.timezone)
@@ -141,7 +143,7 @@ class ReportService:
                 detail={"anonymous": bool(draft.anonymous), "agencies": list(routing.agencies)},
             )
             for agency_id in routing.agencies:
-                await self.reports.route_to(
+                await self._routings.route_to(
                     report.id,
                     agency_id,
                     at=now,

@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+
 from bot.emulator import EmulatorClient
 from bot.emulator.client import buttons
+from bot.officers import texts
 
-from .harness import load, running_bot
+from .harness import TOKEN, load, running_bot
 from .resident import Resident
 from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incident
 
@@ -227,10 +231,6 @@ async def test_an_officer_cannot_reach_another_agencys_report_by_naming_their_ow
 ) -> None:
     """A button forged to name the presser's own agency on a report routed elsewhere (here, a
     council officer asking for a hate incident's details) is refused."""
-    import httpx
-
-    from .harness import TOKEN
-
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
         ref = await anonymous_hate_incident(sam, "A detail only the police may read")
@@ -242,12 +242,7 @@ async def test_an_officer_cannot_reach_another_agencys_report_by_naming_their_ow
                 [{"text": "Forged", "callback_data": f"v1:o:det:{report_id}:sadc-waste"}]
             ]
         }
-        async with httpx.AsyncClient(base_url=server.url) as http:
-            response = await http.post(
-                f"/bot{TOKEN}/sendMessage",
-                json={"chat_id": WASTE_CHAT, "text": "bait", "reply_markup": forged},
-            )
-        bait = response.json()["result"]
+        bait = await _send_as_bot(server, WASTE_CHAT, "bait", reply_markup=forged)
         pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Forged", bait["message_id"])
         answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
     assert "only officers of the team" in answer["text"]
@@ -263,3 +258,129 @@ def buttons_data(message: dict[str, Any]) -> list[str]:
     """The callback data of a message's inline buttons."""
     rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+
+
+async def _send_as_bot(server: Any, chat_id: int, text: str, **fields: Any) -> dict[str, Any]:
+    """A message the bot sent (as a version before this one might have), not this bot's doing."""
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        response = await http.post(
+            f"/bot{TOKEN}/sendMessage", json={"chat_id": chat_id, "text": text, **fields}
+        )
+    result: dict[str, Any] = response.json()["result"]
+    return result
+
+
+async def test_a_reply_is_matched_by_the_prompt_it_answers_not_by_its_words(
+    client: EmulatorClient, config_path: Path, resident: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the prompts reworded (no marker, none of the old words), a reply to a prompt still
+    asks or resolves, while a reply to another of the bot's messages does nothing for an officer
+    and is not understood for a reporter."""
+    monkeypatch.setattr(texts, "QUESTION_PROMPT", "Type what to ask them, as a reply to this.")
+    monkeypatch.setattr(texts, "NOTE_PROMPT", "Type what to tell them, as a reply to this.")
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        ref, card = await _fly_tipping(client, sam)
+        pressed = await client.press(
+            WASTE_OFFICER, WASTE_CHAT, "Ask the reporter", card["message_id"]
+        )
+        prompt = await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("what to ask them")
+        )
+        await client.send_text(  # a reply to the card, not to the prompt
+            WASTE_OFFICER, "Not a question", WASTE_CHAT, reply_to=card["message_id"]
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER, "Is it blocking the path?", WASTE_CHAT, reply_to=prompt["message_id"]
+        )
+        asked = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("Is it blocking the path?")
+        )
+        confirmation = next(
+            m for m in await client.bot_messages(sam.id) if ref in (m.get("text") or "")
+        )
+        stray = await client.send_text(sam.id, "Not an answer", reply_to=confirmation["message_id"])
+        puzzled = await client.wait_for_message(sam.id, after=stray.seq)
+        answered = await client.send_text(sam.id, "Yes, half of it", reply_to=asked["message_id"])
+        relayed = await client.wait_for_message(
+            WASTE_CHAT, after=answered.seq, predicate=_has("answers")
+        )
+
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Resolve", card["message_id"])
+        await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("Resolve this report?")
+        )
+        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Write a note for the reporter")
+        note_prompt = await client.wait_for_message(
+            WASTE_CHAT, after=pressed.seq, predicate=_has("what to tell them")
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER, "Cleared", WASTE_CHAT, reply_to=note_prompt["message_id"]
+        )
+        told = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("has resolved it")
+        )
+    assert "[ref" not in prompt["text"]
+    assert "[ref" not in note_prompt["text"]
+    questions = [
+        m["text"] for m in await client.bot_messages(sam.id) if "asks about" in m.get("text", "")
+    ]
+    assert len(questions) == 1
+    assert "Not a question" not in questions[0]
+    assert "did not understand" in puzzled["text"]
+    assert relayed["text"] == f"The reporter of {ref} answers:\nYes, half of it"
+    assert not [
+        m for m in await client.bot_messages(WASTE_CHAT) if "Not an answer" in m.get("text", "")
+    ]
+    assert "Their note: Cleared" in told["text"]
+
+
+async def test_prompts_of_the_version_before_are_still_understood(
+    client: EmulatorClient, config_path: Path, resident: int, server: Any
+) -> None:
+    """LEGACY: prompts sent before replies were matched by message id (an officer's prompt with
+    its [ref R/A/MSG] marker, a reporter's question "asks about your report") still work."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        ref, card = await _fly_tipping(client, sam)
+        report_id, card_id = buttons_data(card)[0].split(":")[3], card["message_id"]
+        marker = f"[ref {report_id}/sadc-waste/{card_id}]"
+        old_question = await _send_as_bot(
+            server,
+            WASTE_CHAT,
+            f"Question for the reporter {marker}: reply to this message with it. "
+            "The reporter will not see who you are, and you will not see who they are.",
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER, "Is it still there?", WASTE_CHAT, reply_to=old_question["message_id"]
+        )
+        asked = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("Is it still there?")
+        )
+        old_asked = await _send_as_bot(
+            server,
+            sam.id,
+            f"St Albans District Council, Waste Enforcement asks about your report {ref}:\n"
+            "Was it there yesterday?\n\n"
+            "Reply to this message to answer; the team will not see your name or number.",
+        )
+        answered = await client.send_text(sam.id, "Since Monday", reply_to=old_asked["message_id"])
+        relayed = await client.wait_for_message(
+            WASTE_CHAT, after=answered.seq, predicate=_has("answers")
+        )
+        old_note = await _send_as_bot(
+            server,
+            WASTE_CHAT,
+            f"Note for the reporter {marker}: reply to this message with it. "
+            "It is sent as you write it.",
+        )
+        sent = await client.send_text(
+            WASTE_OFFICER, "Gone now", WASTE_CHAT, reply_to=old_note["message_id"]
+        )
+        told = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("has resolved it")
+        )
+    assert ref in asked["text"]
+    assert relayed["text"] == f"The reporter of {ref} answers:\nSince Monday"
+    assert "Their note: Gone now" in told["text"]
+    assert await _card_buttons(client, card) == []

@@ -10,7 +10,8 @@ from bot.config import Admins, Config
 from bot.outbox.reminders import Reminders
 from storage.db import Database
 from storage.outbox import OutboxItem, OutboxRepository
-from storage.reports import AgencyState, NewReport, ReportRepository
+from storage.reports import NewReport, ReportRepository
+from storage.routings import AgencyState, RoutingRepository
 
 from .conftest import ManualClock, Wakes
 
@@ -48,9 +49,10 @@ async def routed(
         ),
         actor="resident",
     )
-    await reports.route_to(report.id, agency, at=at, ack_by=ack_by, resolve_by=resolve_by)
+    routings = RoutingRepository(db)
+    await routings.route_to(report.id, agency, at=at, ack_by=ack_by, resolve_by=resolve_by)
     if state != "sent":
-        await reports.set_agency_state(report.id, agency, state, at=at)
+        await routings.set_agency_state(report.id, agency, state, at=at)
     return report.id
 
 
@@ -151,7 +153,7 @@ async def test_a_report_acknowledged_after_its_reminder_is_not_escalated(
     reminders = reminders_for(config, db, clock)
     assert await reminders.run_once() == 1
     clock.advance(minutes=10)
-    await ReportRepository(db).set_agency_state(report_id, WASTE, "acknowledged", at=clock())
+    await RoutingRepository(db).set_agency_state(report_id, WASTE, "acknowledged", at=clock())
     clock.advance(hours=2)
     assert await reminders.run_once() == 0
 

@@ -10,6 +10,7 @@ from bot.emulator import EmulatorClient
 from bot.outbox.reminders import ReminderTiming
 from storage.db import Database
 from storage.reports import NewReport, ReportRepository
+from storage.routings import RoutingRepository
 from storage.timestamps import utc_now
 from tests.e2e.harness import ADMINS_CHAT, load, running_bot
 
@@ -31,7 +32,7 @@ async def test_an_unacknowledged_report_reminds_its_agency_then_the_admins(
             NewReport(ref="FT2345", category="fly-tipping", created_at=now - timedelta(hours=25)),
             actor="resident",
         )
-        await reports.route_to(
+        await RoutingRepository(db).route_to(
             report.id,
             "sadc-waste",
             at=now - timedelta(hours=25),

@@ -82,20 +82,21 @@ async def test_forged_button_data_is_refused(tmp_path: Path) -> None:
     not an officer of, changes nothing and is recorded as refused."""
     from bot.officers.service import OfficerService
     from storage.db import Database
-    from storage.reports import NewReport
+    from storage.reports import NewReport, ReportRepository
+    from storage.routings import RoutingRepository
 
     async with await Database.open(tmp_path / "bot.sqlite3") as db:
-        officers = OfficerService(CONFIG, db)
-        report = await officers.reports.create(
+        officers, reports = OfficerService(CONFIG, db), ReportRepository(db)
+        report = await reports.create(
             NewReport(ref="K7M-4QR", category="fly-tipping", created_at=NOW), actor="resident"
         )
-        await officers.reports.route_to(report.id, "sadc-waste", at=NOW)
+        await RoutingRepository(db).route_to(report.id, "sadc-waste", at=NOW)
         waste_officer, police_officer = 910001, 920001
         not_routed = await officers.acknowledge(report.id, "btp", 930001, "BTP", NOW)
         not_theirs = await officers.acknowledge(report.id, "sadc-waste", police_officer, "P", NOW)
         genuine = await officers.acknowledge(report.id, "sadc-waste", waste_officer, "W", NOW)
         replayed = await officers.acknowledge(report.id, "sadc-waste", waste_officer, "W", NOW)
-        kinds = [e.kind for e in await officers.reports.list_events(report.id)]
+        kinds = [e.kind for e in await reports.list_events(report.id)]
     assert (not_routed.allowed, not_theirs.allowed) == (False, False)
     assert (genuine.allowed, genuine.changed) == (True, True)
     assert (replayed.allowed, replayed.changed, replayed.state) == (True, False, "acknowledged")

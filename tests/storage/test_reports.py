@@ -118,19 +118,6 @@ async def test_events_are_listed_in_time_order(db: Database) -> None:
     assert kinds == ["submitted", "acknowledged", "resolved"]
 
 
-async def test_routing_and_agency_states(db: Database) -> None:
-    """Each agency keeps its own state; routing twice to one agency changes nothing."""
-    reports = ReportRepository(db)
-    created = await reports.create(_report(), actor="resident")
-    assert await reports.route_to(created.id, "council", at=T0, ack_by=T0 + timedelta(hours=4))
-    assert not await reports.route_to(created.id, "council", at=T0)
-    assert await reports.route_to(created.id, "police", at=T0)
-    assert await reports.set_agency_state(created.id, "police", "acknowledged", at=T0)
-    assert not await reports.set_agency_state(created.id, "fire", "resolved", at=T0)
-    states = {row.agency_id: row.state for row in await reports.agencies(created.id)}
-    assert states == {"council": "sent", "police": "acknowledged"}
-
-
 async def test_count_by_category_within_a_period(db: Database) -> None:
     """Counts per category include only reports created inside the half-open period."""
     reports = ReportRepository(db)
