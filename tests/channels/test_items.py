@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Category, Config, default_config_text, parse_config
+from bot.outbox import facts
 from bot.outbox.compose import new_report_items
 from bot.outbox.email.items import SENSITIVE_LINE
 from bot.outbox.items import TELEGRAM_KINDS, Outgoing
@@ -156,3 +157,16 @@ def test_agencies_without_channels_get_no_items(config: Config) -> None:
     stored = report("graffiti", answers={})
     routing = route(config, category, {}, None, NOW)
     assert channel_items(config, stored, category, routing) == []
+
+
+def test_priority_words_as_a_heading_and_in_a_sentence() -> None:
+    """One table gives both forms: the card's and the e-mail's heading, and a reminder's
+    words mid-sentence; a priority it does not know is said as stored."""
+    assert [facts.PRIORITY_WORDS[p] for p in ("low", "normal", "high", "urgent")] == [
+        "Low",
+        "Normal",
+        "HIGH",
+        "URGENT",
+    ]
+    words = [facts.priority_in_sentence(p) for p in ("low", "normal", "high", "urgent", "odd")]
+    assert words == ["low", "normal", "high", "URGENT", "odd"]
