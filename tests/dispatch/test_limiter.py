@@ -7,7 +7,7 @@ from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
 from bot.emulator import EmulatorClient
-from bot.outbox.telegram.limiter import OUTBOX_RETRIES, Retries
+from bot.outbox.telegram.limiter import OUTBOX_RETRIES, PTB_LIMITER_LOGGER, Retries
 
 from .support import group
 
@@ -26,12 +26,14 @@ async def test_a_direct_reply_is_retried_by_the_limiter(
 
 
 async def test_an_outbox_send_comes_straight_back_from_a_429(
-    client: EmulatorClient, bot: ExtBot[Retries]
+    client: EmulatorClient, bot: ExtBot[Retries], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A call with the outbox's retries (none) raises at the first 429, for the dispatcher."""
+    """A call with the outbox's retries (none) raises at the first 429, for the dispatcher,
+    and PTB's limiter logs no error about it (the dispatcher logs the retry)."""
     chat = await group(client, bot, "Council")
     await client.add_fault("rate_limit", chat_id=chat, hits=1, retry_after=0.05)
     with pytest.raises(RetryAfter):
         await bot.send_message(chat, "Alert", rate_limit_args=OUTBOX_RETRIES)
     await bot.send_message(chat, "Alert", rate_limit_args=OUTBOX_RETRIES)
     assert [m["text"] for m in await client.bot_messages(chat)] == ["Alert"]
+    assert not [r for r in caplog.records if r.name == PTB_LIMITER_LOGGER]
