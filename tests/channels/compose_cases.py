@@ -3,7 +3,10 @@
 ``compose_before.json`` holds what the commit before that change enqueued for these cases
 (kind, target, payload as stored, dedupe key, in order); the tests compare today's items with
 it, so that an item queued across the upgrade is neither changed nor sent twice. This module
-imports nothing that moved, so the same cases can be run against the older code.
+imports nothing that moved, so the same cases can be run against the older code: the file
+was written at commit 497ab04 from ``alerts(...) + channel_items(...)`` for each case, and
+``alerts(..., (REFERRED_TO,))`` for the referrals, each item as ``storage.jsontext.dumps``
+stores its payload.
 """
 
 from __future__ import annotations
