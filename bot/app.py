@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import SecretStr
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseHandler, ContextTypes
+from telegram.ext import ApplicationBuilder, BaseHandler, ContextTypes
 
 from bot.context import BotContext, SafetyApplication, Services
+from bot.outbox.telegram.limiter import RateLimiter
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
 from handlers import admin, errors, myreports, officer, report, start
@@ -48,13 +49,7 @@ def build_application(
         .application_class(SafetyApplication, kwargs={"services": services})
         .context_types(ContextTypes(context=BotContext))
         .persistence(services.persistence)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=config.telegram.limits.messages_per_second,
-                group_max_rate=config.telegram.limits.group_messages_per_minute,
-                max_retries=3,
-            )
-        )
+        .rate_limiter(RateLimiter(config.telegram.limits))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         .request(calls)
         .get_updates_request(updates)

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.officers.service import OfficerService
+from bot.outbox.telegram.limiter import Retries
 from bot.reporting.service import ReportService
 from bot.telegram.request import AiohttpRequest
 from storage.db import Database
@@ -68,8 +69,9 @@ class Services:
         await self.geocoder.aclose()
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """The callback context, with typed access to the services."""
+class BotContext(CallbackContext[ExtBot[Retries], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The callback context, with typed access to the services (the bot is rate-limited:
+    see :mod:`bot.outbox.telegram.limiter`)."""
 
     @property
     def services(self) -> Services:
@@ -81,7 +83,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
 class SafetyApplication(
     Application[
-        ExtBot[None],
+        ExtBot[Retries],
         BotContext,
         dict[Any, Any],
         dict[Any, Any],

@@ -12,16 +12,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import SecretStr
-from telegram import Bot, BotCommand, Update
-from telegram.ext import BaseHandler
+from telegram import BotCommand, Update
+from telegram.ext import BaseHandler, ExtBot
 
 from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
 from bot.context import BotContext, Services
 from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
+from bot.outbox.items import admin_targets  # outbox dispatcher wiring
 from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
 from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
+from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from storage.db import Database
 
@@ -108,15 +110,13 @@ async def serve(
 # -- outbox dispatcher wiring
 
 
-def _outbox_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+def _outbox_dispatcher(services: Services, bot: ExtBot[Retries]) -> Dispatcher:
     """The dispatcher of the outbox, sending with the Application's (rate-limited) bot, and
     e-mails and webhook calls through their own senders.
 
     It is woken by ``services.wake_outbox()``; an undeliverable item becomes a note (reason
     only) to the admins' chat, or to each admin when there is no admins' chat.
     """
-    admins = services.config.admins
-    chats = [admins.chat_id] if admins.chat_id is not None else list(admins.user_ids)
-    notice = AdminNotice(services.outbox, [str(chat) for chat in chats], services.wake_outbox)
+    notice = AdminNotice(services.outbox, admin_targets(services.config), services.wake_outbox)
     sender = CompositeSender.for_config(services.config, TelegramSender(bot))
     return Dispatcher(services.outbox, sender, fallback=notice, wakeup=services.outbox_ready)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
+from bot.outbox.items import EMAIL, MESSAGE, WEBHOOK
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
 from storage.timestamps import utc_now
 
@@ -36,9 +37,10 @@ logger = logging.getLogger(__name__)
 
 Fallback = Callable[[OutboxItem, str], Awaitable[None]]
 Clock = Callable[[], datetime]
-Outcome = Literal["sent", "retry", "failed", "released"]
+# What became of a claimed item (see Settlement).
+Fate = Literal["sent", "retry", "failed", "released"]
 
-# After an unexpected error in the loop itself (the database, say), wait this long.
+# After an unexpected error in a loop of the outbox (the database, say), wait this long.
 LOOP_ERROR_PAUSE_SECONDS = 5.0
 # Items waiting behind an earlier item to the same chat carry this as their last error.
 WAITING_BEHIND = "waiting behind an earlier item to the same chat"
@@ -98,7 +100,7 @@ class Settlement:
     item_id: int
     kind: str
     attempt: int
-    outcome: Outcome
+    outcome: Fate
     reason: str | None = None
     retry_at: datetime | None = None
 
@@ -341,10 +343,10 @@ def undeliverable_note(item: OutboxItem, reason: str) -> str:
     carry a token.
     """
     note = f"Could not deliver outbox item {item.id} ({item.kind})"
-    if item.kind in ("email", "webhook"):
+    if item.kind in (EMAIL, WEBHOOK):
         parts = (item.dedupe_key or "").split(":")
         agency = f" of agency '{parts[2]}'" if len(parts) == 3 and parts[2] else ""
-        setting = "email and [smtp]" if item.kind == "email" else "webhook_url and its secret"
+        setting = "email and [smtp]" if item.kind == EMAIL else "webhook_url and its secret"
         return (
             f"{note} to the {item.kind.replace('email', 'e-mail')} address{agency}: {reason}. "
             f"Check the agency's {setting} in the configuration."
@@ -380,7 +382,7 @@ class AdminNotice:
         text = undeliverable_note(item, reason)
         for target in self._targets:
             await self._outbox.enqueue(
-                "message",
+                MESSAGE,
                 target,
                 {"text": text},
                 dedupe_key=f"{NOTICE_KEY_PREFIX}{item.id}:{target}",

@@ -1,4 +1,4 @@
-"""The facts of a report in plain words, shared by the e-mail and the webhook."""
+"""The facts of a report in plain words, shared by every channel's items and the reminders."""
 
 from __future__ import annotations
 
@@ -8,7 +8,21 @@ from bot.config import Category, Config, questions
 from bot.routing.rules import Routing
 from storage.reports import Report
 
-PRIORITY_WORDS = {"low": "Low", "normal": "Normal", "high": "HIGH", "urgent": "URGENT"}
+# Each priority in words: as a heading (a card, an e-mail's subject, a list of reports) and
+# within a sentence ("fly tipping, high priority" in a reminder). URGENT shouts in both.
+_PRIORITIES = {
+    "low": ("Low", "low"),
+    "normal": ("Normal", "normal"),
+    "high": ("HIGH", "high"),
+    "urgent": ("URGENT", "URGENT"),
+}
+PRIORITY_WORDS = {priority: heading for priority, (heading, _) in _PRIORITIES.items()}
+
+
+def priority_in_sentence(priority: str) -> str:
+    """The priority as a reminder says it mid-sentence; an unknown one as it is stored."""
+    words = _PRIORITIES.get(priority)
+    return priority if words is None else words[1]
 
 
 def area(report: Report) -> str:

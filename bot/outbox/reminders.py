@@ -23,6 +23,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.config import Agency, Config
+from bot.outbox.dispatcher import LOOP_ERROR_PAUSE_SECONDS, Clock
+from bot.outbox.facts import priority_in_sentence
+from bot.outbox.items import MESSAGE, admin_targets
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.routings import LateRouting, RoutingRepository
@@ -30,11 +33,9 @@ from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-PRIORITY_WORDS = {"low": "low", "normal": "normal", "high": "high", "urgent": "URGENT"}
-# How long the loop pauses after an unexpected error before it tries again.
-ERROR_PAUSE_SECONDS = 5.0
+# How often overdue reports are looked for, and how long a reminder has before the admins hear.
+INTERVAL_SECONDS = 60.0
+ESCALATE_AFTER = timedelta(hours=1)
 
 
 class Mark(Protocol):
@@ -47,8 +48,8 @@ class Mark(Protocol):
 class ReminderTiming:
     """How often the service looks, and how long after a reminder it escalates."""
 
-    interval: float = 60.0
-    escalate_after: timedelta = timedelta(hours=1)
+    interval: float = INTERVAL_SECONDS
+    escalate_after: timedelta = ESCALATE_AFTER
 
 
 class Reminders:
@@ -61,8 +62,8 @@ class Reminders:
         db: Database,
         wake: Callable[[], None],
         *,
-        interval: float = 60.0,
-        escalate_after: timedelta = timedelta(hours=1),
+        interval: float = INTERVAL_SECONDS,
+        escalate_after: timedelta = ESCALATE_AFTER,
         clock: Clock = utc_now,
     ) -> None:
         """Look every ``interval`` seconds; call ``wake`` after enqueueing anything."""
@@ -122,8 +123,10 @@ class Reminders:
             try:
                 await self.run_once()
             except Exception:
-                logger.exception("reminders run failed; trying again in %ss", ERROR_PAUSE_SECONDS)
-                pause = min(pause, ERROR_PAUSE_SECONDS)
+                logger.exception(
+                    "reminders run failed; trying again in %ss", LOOP_ERROR_PAUSE_SECONDS
+                )
+                pause = min(pause, LOOP_ERROR_PAUSE_SECONDS)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(pause):
                     await self._stopping.wait()
@@ -143,7 +146,7 @@ class Reminders:
             if not await self._reports.mark_reminded(late.report_id, late.agency_id, at=now):
                 return 0
             await self._outbox.enqueue(
-                "message",
+                MESSAGE,
                 str(agency.chat_id),
                 {"text": text},
                 dedupe_key=f"reminder:{late.report_id}:{late.agency_id}",
@@ -180,15 +183,14 @@ class Reminders:
     ) -> int:
         """Enqueue ``text`` for the admins' chat, or each admin when there is none, unless
         ``mark`` finds the routing already marked; return how many were enqueued."""
-        admins = self._config.admins
-        chats = [admins.chat_id] if admins.chat_id is not None else list(admins.user_ids)
+        chats = admin_targets(self._config)
         async with self._db.transaction():
             if not await mark(late.report_id, late.agency_id, at=now):
                 return 0
             for chat in chats:
                 await self._outbox.enqueue(
-                    "message",
-                    str(chat),
+                    MESSAGE,
+                    chat,
                     {"text": text},
                     dedupe_key=f"{key}:{late.report_id}:{late.agency_id}:{chat}",
                     now=now,
@@ -207,7 +209,7 @@ class Reminders:
         """Category and priority: all a reminder says about a report."""
         category = self._config.category(late.category)
         name = late.category if category is None else category.name.lower()
-        return f"{name}, {PRIORITY_WORDS.get(late.priority, late.priority)} priority"
+        return f"{name}, {priority_in_sentence(late.priority)} priority"
 
     def _when(self, moment: datetime | None, now: datetime) -> str:
         """A target time in the partnership's zone: HH:MM, with the date if not today."""

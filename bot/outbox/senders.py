@@ -6,13 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.config import Config
-from bot.outbox.channel_items import EMAIL, WEBHOOK
 from bot.outbox.dispatcher import PermanentFailure, Sender
 from bot.outbox.email.sender import EmailSender
+from bot.outbox.items import EMAIL, TELEGRAM_KINDS, WEBHOOK
 from bot.outbox.webhook.sender import WebhookSender
 from storage.outbox import OutboxItem
-
-TELEGRAM_KINDS = ("message", "location", "photo")
 
 
 class CompositeSender:

@@ -13,8 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Category, Config
 from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
-from bot.outbox.channel_items import enqueue_channel_items
-from bot.outbox.telegram.items import alerts
+from bot.outbox.compose import enqueue_new_report
 from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
 from bot.routing.rules import route
@@ -105,7 +104,8 @@ class ReportService:
 
     async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
         """Store the report with a fresh reference, route it, and count it against the daily
-        limit; the agencies' alerts are written to the outbox in the same transaction.
+        limit; what every channel sends the agencies is composed by the outbox and written in
+        the same transaction.
 
         An anonymous report stores no chat id and no phone; its count is kept under a keyed
         hash of the resident, never their id.
@@ -150,11 +150,7 @@ class ReportService:
                     ack_by=routing.acknowledge_by,
                     resolve_by=routing.resolve_by,
                 )
-            for item in alerts(self._config, report, category, routing):
-                await self._outbox.enqueue(
-                    item.kind, item.target, item.payload, dedupe_key=item.dedupe_key, now=now
-                )
-            await enqueue_channel_items(self._outbox, self._config, report, category, routing)
+            await enqueue_new_report(self._outbox, self._config, report, category, routing, now=now)
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         return report
 

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, default_config_text, parse_config
-from bot.outbox.channel_items import SENSITIVE_LINE, channel_items
+from bot.config import Category, Config, default_config_text, parse_config
+from bot.outbox import facts
+from bot.outbox.compose import new_report_items
+from bot.outbox.email.items import SENSITIVE_LINE
+from bot.outbox.items import TELEGRAM_KINDS, Outgoing
 from bot.outbox.webhook.sender import encode
-from bot.routing.rules import route
+from bot.routing.rules import Routing, route
 from storage.reports import Report
 
 CHANNELS = (
@@ -58,6 +61,14 @@ def report(category: str, **changes: object) -> Report:
     }
     values.update(changes)
     return Report(**values)  # type: ignore[arg-type]
+
+
+def channel_items(
+    config: Config, stored: Report, category: Category, routing: Routing
+) -> list[Outgoing]:
+    """The e-mails and webhook calls among everything composed for a new report."""
+    items = new_report_items(config, stored, category, routing)
+    return [item for item in items if item.kind not in TELEGRAM_KINDS]
 
 
 def items_for(config: Config, stored: Report) -> dict[str, dict[str, object]]:
@@ -146,3 +157,16 @@ def test_agencies_without_channels_get_no_items(config: Config) -> None:
     stored = report("graffiti", answers={})
     routing = route(config, category, {}, None, NOW)
     assert channel_items(config, stored, category, routing) == []
+
+
+def test_priority_words_as_a_heading_and_in_a_sentence() -> None:
+    """One table gives both forms: the card's and the e-mail's heading, and a reminder's
+    words mid-sentence; a priority it does not know is said as stored."""
+    assert [facts.PRIORITY_WORDS[p] for p in ("low", "normal", "high", "urgent")] == [
+        "Low",
+        "Normal",
+        "HIGH",
+        "URGENT",
+    ]
+    words = [facts.priority_in_sentence(p) for p in ("low", "normal", "high", "urgent", "odd")]
+    assert words == ["low", "normal", "high", "URGENT", "odd"]

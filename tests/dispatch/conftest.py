@@ -1,4 +1,5 @@
-"""Fixtures for the dispatcher: a real SQLite file, the emulated Bot API and a bot talking to it."""
+"""Fixtures for the dispatcher: a real SQLite file, the emulated Bot API, and the production
+rate-limited bot talking to it over HTTP."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 import pytest
-from telegram import Bot
+from telegram.ext import ExtBot
 
+from bot.config import Limits
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.outbox.dispatcher import Dispatcher, Fallback
+from bot.outbox.telegram.limiter import RateLimiter, Retries
 from bot.outbox.telegram.sender import TelegramSender
 from bot.telegram.request import AiohttpRequest
 from storage.outbox import OutboxRepository
@@ -30,10 +33,26 @@ async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
 
 
 @pytest.fixture
-async def bot(server: EmulatorServer, client: EmulatorClient) -> AsyncIterator[Bot]:
-    """A PTB bot on the emulator, without a rate limiter, with short timeouts."""
+def limits() -> Limits:
+    """The bot's flood limits: Telegram's published ones, as the shipped config has them."""
+    return Limits()
+
+
+@pytest.fixture
+def limiter(limits: Limits) -> RateLimiter:
+    """The rate limiter, built as the running bot builds it."""
+    return RateLimiter(limits)
+
+
+@pytest.fixture
+async def bot(
+    server: EmulatorServer, client: EmulatorClient, limiter: RateLimiter
+) -> AsyncIterator[ExtBot[Retries]]:
+    """The bot as the Application has it (PTB's ExtBot with the production rate limiter), on
+    the emulator, with short timeouts."""
     request = AiohttpRequest(read_timeout=0.3, write_timeout=0.1, connect_timeout=1.0)
-    async with Bot(TOKEN, base_url=f"{server.url}/bot", request=request) as ptb_bot:
+    base_url = f"{server.url}/bot"
+    async with ExtBot(TOKEN, base_url=base_url, request=request, rate_limiter=limiter) as ptb_bot:
         yield ptb_bot
 
 
@@ -48,7 +67,7 @@ DispatcherFactory = Callable[..., Dispatcher]
 
 @pytest.fixture
 async def dispatcher_for(
-    outbox: OutboxRepository, bot: Bot, settlements: Settlements
+    outbox: OutboxRepository, bot: ExtBot[Retries], settlements: Settlements
 ) -> AsyncIterator[DispatcherFactory]:
     """Make started dispatchers over the test's outbox and bot; stop them after the test."""
     made: list[Dispatcher] = []

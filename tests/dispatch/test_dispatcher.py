@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
+from bot.config import Limits
 from bot.emulator import EmulatorClient
 from bot.emulator.faults import RateLimits
-from bot.outbox.dispatcher import AdminNotice
+from bot.outbox.dispatcher import WAITING_BEHIND, AdminNotice
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
 from tests.clock import ManualClock
 
@@ -18,6 +19,13 @@ from .support import Settlements, group
 
 # PTB warns about its own RetryAfter.retry_after when it builds the error for each 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+# The burst's time scale, for the emulator's flood limits and the bot's alike (as the bench).
+BURST_SCALE = 0.01
+BURST_LIMITS = Limits(
+    messages_per_second=round(30 / BURST_SCALE),
+    group_messages_per_minute=round(20 / BURST_SCALE),
+)
 
 
 async def test_enqueued_items_leave_when_the_dispatcher_is_woken(
@@ -80,6 +88,48 @@ async def test_a_flood_limit_is_waited_out_exactly(
     stored = await outbox.get(item)
     assert stored is not None
     assert stored.attempts == 2
+
+
+async def test_a_429_on_an_outbox_send_is_retried_by_the_dispatcher_alone(
+    client: EmulatorClient,
+    bot: Bot,
+    outbox: OutboxRepository,
+    dispatcher_for: DispatcherFactory,
+    settlements: Settlements,
+    clock: ManualClock,
+) -> None:
+    """Through the production rate limiter, each dispatcher attempt is one call: three 429s
+    take three retries of the dispatcher's, each after Telegram's retry_after, while the
+    chat's next item waits behind and another chat's item goes at once. (Were the limiter to
+    retry too, its retries would swallow the 429s and the first attempt would be sent.)"""
+    chat, other = await group(client, bot, "Council"), await group(client, bot, "Police")
+    await client.add_fault("rate_limit", chat_id=chat, hits=3, retry_after=0.2)
+    first = await outbox.enqueue("message", str(chat), {"text": "First"}, now=clock())
+    second = await outbox.enqueue("message", str(chat), {"text": "Second"}, now=clock())
+    elsewhere = await outbox.enqueue("message", str(other), {"text": "Elsewhere"}, now=clock())
+    dispatcher = dispatcher_for(clock=clock)
+    await settlements.sent(elsewhere)
+    for attempt in (1, 2, 3):
+        await settlements.until(
+            lambda seen, n=attempt: len([s for s in seen if s.item_id == first]) == n,
+            f"attempt {attempt} of the first item",
+        )
+        retry = settlements.of(first)[-1]
+        assert (retry.outcome, retry.attempt) == ("retry", attempt)
+        assert retry.reason == "flood control (429)"
+        assert retry.retry_at == clock() + timedelta(seconds=0.2)
+        clock.advance(seconds=0.2)
+        dispatcher.wake()
+    await settlements.sent(first, second)
+    assert [s.outcome for s in settlements.of(first)] == ["retry", "retry", "retry", "sent"]
+    waits = [s for s in settlements.of(second) if s.outcome == "released"]
+    assert waits
+    assert all(s.reason == WAITING_BEHIND for s in waits)
+    assert [m["text"] for m in await client.bot_messages(chat)] == ["First", "Second"]
+    assert [m["text"] for m in await client.bot_messages(other)] == ["Elsewhere"]
+    stored = await outbox.get(first)
+    assert stored is not None
+    assert stored.attempts == 4
 
 
 async def test_server_errors_and_timeouts_are_retried_until_delivered_once(
@@ -185,6 +235,7 @@ async def test_items_enqueued_with_no_dispatcher_leave_when_one_starts(
     assert texts == ["Fresh", "Waiting", "Claimed"]
 
 
+@pytest.mark.parametrize("limits", [BURST_LIMITS])
 async def test_a_burst_under_telegram_limits_arrives_once_and_in_order(
     client: EmulatorClient,
     bot: Bot,
@@ -192,9 +243,10 @@ async def test_a_burst_under_telegram_limits_arrives_once_and_in_order(
     dispatcher_for: DispatcherFactory,
     settlements: Settlements,
 ) -> None:
-    """200 alerts to five groups, with the flood limits on (time scaled down): every one
-    arrives, once, and each group gets its alerts in the order they were enqueued."""
-    await client.set_limits(RateLimits(time_scale=0.01))
+    """200 alerts to five groups, with the flood limits on in the emulator and the bot (time
+    scaled down): every one arrives, once, and each group gets its alerts in the order they
+    were enqueued."""
+    await client.set_limits(RateLimits(time_scale=BURST_SCALE))
     chats = [await group(client, bot, f"Agency {n}") for n in range(5)]
     expected: dict[int, list[str]] = {chat: [] for chat in chats}
     ids = []

@@ -23,7 +23,8 @@ from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 30.0
+# How long one SMTP delivery (connect, log in, send) may take before it is retried.
+SMTP_TIMEOUT_SECONDS = 30.0
 
 
 class EmailSender:
@@ -34,7 +35,7 @@ class EmailSender:
         smtp: Smtp,
         *,
         environ: Mapping[str, str] = os.environ,
-        timeout: float = TIMEOUT_SECONDS,
+        timeout: float = SMTP_TIMEOUT_SECONDS,
     ) -> None:
         """Send through ``smtp``, with the password from ``environ``."""
         self._smtp = smtp

@@ -7,14 +7,13 @@ only; its details go to an authorised officer in a private chat.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import Agency, Category, Config
 from bot.outbox import facts
+from bot.outbox.items import LOCATION, MESSAGE, PHOTO, Outgoing
 from bot.routing.rules import Routing
 from storage.reports import Report
 
@@ -23,16 +22,6 @@ RESOLVE = "Resolve"
 REFER = "Refer"
 ASK = "Ask the reporter"
 DETAILS = "Details (private)"
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One item for the outbox."""
-
-    kind: str
-    target: str
-    payload: Mapping[str, Any]
-    dedupe_key: str
 
 
 def officer_buttons(
@@ -118,13 +107,13 @@ def alerts(
             "disable_web_page_preview": True,
             "reply_markup": officer_buttons(report, agency, sensitive=category.sensitive),
         }
-        items.append(Outgoing("message", target, payload, key))
+        items.append(Outgoing(MESSAGE, target, payload, key))
         if category.sensitive:
             continue
         if report.latitude is not None and report.longitude is not None:
             where = {"latitude": report.latitude, "longitude": report.longitude}
-            items.append(Outgoing("location", target, where, f"{key}:pin"))
+            items.append(Outgoing(LOCATION, target, where, f"{key}:pin"))
         for index, file_id in enumerate(report.photos):
             photo = {"file_id": file_id, "caption": f"{report.ref} photo {index + 1}"}
-            items.append(Outgoing("photo", target, photo, f"{key}:photo:{index}"))
+            items.append(Outgoing(PHOTO, target, photo, f"{key}:photo:{index}"))
     return items

@@ -7,8 +7,11 @@ Item kinds and their payloads:
 - ``"location"``: ``latitude``, ``longitude``;
 - ``"photo"``: ``file_id``, optional ``caption`` and ``parse_mode``.
 
-The target is the chat id as text. Calls go through the bot as it is, so the Application's
-rate limiter (PTB's ``AIORateLimiter``) paces them.
+The target is the chat id as text. Calls go through the Application's rate-limited bot, so
+they share Telegram's budget with every other call, but with ``rate_limit_args`` set to
+:data:`~bot.outbox.telegram.limiter.OUTBOX_RETRIES` (none): a 429 comes straight back as
+:class:`RetryLater`, and the dispatcher alone retries it, holding the later items to that chat
+behind it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import LinkPreviewOptions, Message
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -29,9 +32,12 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outbox.dispatcher import PermanentFailure, RetryLater
+from bot.outbox.items import LOCATION, MESSAGE, PHOTO
+from bot.outbox.telegram.limiter import OUTBOX_RETRIES, Retries
 from storage.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
@@ -40,8 +46,9 @@ logger = logging.getLogger(__name__)
 class TelegramSender:
     """Sends outbox items with a PTB bot (a :class:`bot.outbox.dispatcher.Sender`)."""
 
-    def __init__(self, bot: Bot) -> None:
-        """Send with ``bot`` (initialised by its owner)."""
+    def __init__(self, bot: ExtBot[Retries]) -> None:
+        """Send with ``bot``: one with a :class:`~bot.outbox.telegram.limiter.RateLimiter`,
+        initialised by its owner."""
         self._bot = bot
 
     async def send(self, item: OutboxItem) -> Mapping[str, Any]:
@@ -74,28 +81,31 @@ class TelegramSender:
         payload = item.payload
         try:
             chat_id = int(item.target)
-            if item.kind == "message":
+            if item.kind == MESSAGE:
                 return await self._bot.send_message(
                     chat_id=chat_id,
                     text=str(payload["text"]),
                     parse_mode=payload.get("parse_mode"),
                     link_preview_options=_link_preview(payload),
                     api_kwargs=_markup(payload),
+                    rate_limit_args=OUTBOX_RETRIES,
                 )
-            if item.kind == "location":
+            if item.kind == LOCATION:
                 return await self._bot.send_location(
                     chat_id=chat_id,
                     latitude=float(payload["latitude"]),
                     longitude=float(payload["longitude"]),
                     api_kwargs=_markup(payload),
+                    rate_limit_args=OUTBOX_RETRIES,
                 )
-            if item.kind == "photo":
+            if item.kind == PHOTO:
                 return await self._bot.send_photo(
                     chat_id=chat_id,
                     photo=str(payload["file_id"]),
                     caption=payload.get("caption"),
                     parse_mode=payload.get("parse_mode"),
                     api_kwargs=_markup(payload),
+                    rate_limit_args=OUTBOX_RETRIES,
                 )
         except KeyError as error:
             raise PermanentFailure(f"the {item.kind} payload lacks {error.args[0]!r}") from error

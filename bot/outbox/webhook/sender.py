@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Safetybot-Signature"
 DELIVERY_HEADER = "X-Safetybot-Delivery"
-TIMEOUT_SECONDS = 15.0
+# How long one webhook call may take before it is retried.
+WEBHOOK_TIMEOUT_SECONDS = 15.0
 
 
 def signature(secret: bytes, body: bytes) -> str:
@@ -46,7 +47,7 @@ class WebhookSender:
     """POSTs ``"webhook"`` outbox items (a :class:`bot.outbox.dispatcher.Sender`)."""
 
     def __init__(
-        self, *, environ: Mapping[str, str] = os.environ, timeout: float = TIMEOUT_SECONDS
+        self, *, environ: Mapping[str, str] = os.environ, timeout: float = WEBHOOK_TIMEOUT_SECONDS
     ) -> None:
         """Sign with secrets from ``environ``; give up on a call after ``timeout`` seconds."""
         self._environ = environ
