@@ -18,8 +18,10 @@ from bot.config import Config
 from bot.officers.enrolment import Roster
 from bot.officers.queue import queue_text
 from bot.officers.replies import Replies
+from bot.outbox.compose import referral_items
+from bot.outbox.items import Outgoing
 from bot.outbox.telegram import reporter
-from bot.outbox.telegram.items import Outgoing, alerts, card, officer_buttons
+from bot.outbox.telegram.items import card, officer_buttons
 from bot.routing.rules import route
 from storage.db import Database
 from storage.outbox import OutboxRepository
@@ -239,7 +241,7 @@ class OfficerService:
                     resolve_by=routing.resolve_by,
                 )
                 await self._enqueue(
-                    alerts(self._config, report, category, routing, (to_agency,)), now
+                    referral_items(self._config, report, category, routing, (to_agency,)), now
                 )
                 target = self._config.agency(to_agency)
                 chats = await self._chats(report)

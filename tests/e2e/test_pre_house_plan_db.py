@@ -25,6 +25,7 @@ from bot.emulator import EmulatorClient, EmulatorServer
 from bot.emulator.client import buttons
 from storage.db import Database
 from storage.reports import ReportRepository
+from storage.routings import RoutingRepository
 
 from .harness import load, running_bot, write_config
 from .resident import Resident
@@ -157,7 +158,9 @@ async def test_queued_items_are_delivered_once_and_an_old_card_is_acknowledged(
     try:
         reports = ReportRepository(db)
         report = await reports.get(CARD["report_id"])
-        states = {a.agency_id: a.state for a in await reports.agencies(CARD["report_id"])}
+        states = {
+            a.agency_id: a.state for a in await RoutingRepository(db).agencies(CARD["report_id"])
+        }
     finally:
         await db.close()
     assert report is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.config import Agency
-from bot.outbox.telegram.items import Outgoing
+from bot.outbox.items import Outgoing
 from storage.reports import Report
 
 # Part of every question relayed to a reporter. Before replies were matched by message id, the
