@@ -34,11 +34,9 @@ from bot.reporting.draft import Draft, Location  # noqa: E402
 from bot.reporting.service import ReportService  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.keyring import key_path, load_or_create_key  # noqa: E402
-from tests.e2e.harness import TOKEN, write_config  # noqa: E402
-from tests.e2e.resident import Resident  # noqa: E402
-from tests.e2e.test_report import ST_ALBANS, _to_location  # noqa: E402
-
-WASTE_CHAT = -1001000000001
+from tests.support.flows import ST_ALBANS, WASTE_CHAT, to_location  # noqa: E402
+from tests.support.harness import TOKEN, write_config  # noqa: E402
+from tests.support.residents import Resident  # noqa: E402
 
 
 async def _bot(config: Path) -> asyncio.subprocess.Process:
@@ -79,7 +77,7 @@ async def light(client: EmulatorClient, config: Path, count: int) -> list[float]
     try:
         for number in range(count):
             sam = Resident(client, await client.create_user(f"Resident {number}"))
-            await _to_location(
+            await to_location(
                 sam,
                 "Fly tipping",
                 ["+Tyres", "Done", "A car boot load", "Park or open space", "No"],

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import EmulatorClient, EmulatorServer
-from tests.e2e.harness import load, running_bot, write_config
-from tests.e2e.resident import Resident
-from tests.e2e.test_officer import _fly_tipping
-
-from .support import SECRET, SECRET_ENV, MailBox, Receiver, eventually
+from tests.support.flows import fly_tipping
+from tests.support.harness import load, running_bot, write_config
+from tests.support.receivers import SECRET, SECRET_ENV, MailBox, Receiver, eventually
+from tests.support.residents import Resident
 
 
 async def test_fly_tipping_reaches_email_and_webhook_once(
@@ -40,7 +39,7 @@ async def test_fly_tipping_reaches_email_and_webhook_once(
     path.write_text(text + smtp_table)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
-        ref, _ = await _fly_tipping(client, sam)
+        ref, _ = await fly_tipping(client, sam)
         await eventually(lambda: bool(box.messages), box.changed, "the e-mail")
         await eventually(lambda: bool(receiver.calls), receiver.changed, "the webhook call")
     assert len(box.messages) == 1

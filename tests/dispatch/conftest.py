@@ -15,10 +15,9 @@ from bot.outbox.telegram.sender import TelegramSender
 from bot.telegram.request import AiohttpRequest
 from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
-from tests.clock import ManualClock
-from tests.e2e.harness import TOKEN
-
-from .support import FAST_BACKOFF, Settlements
+from tests.support.clocks import ManualClock
+from tests.support.harness import TOKEN
+from tests.support.settlements import FAST_BACKOFF, Settlements
 
 
 @pytest.fixture

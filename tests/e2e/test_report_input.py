@@ -6,10 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
-
-from .harness import BOT_ID, load, running_bot, write_config
-from .resident import Resident
-from .test_report import HARPENDEN, ST_ALBANS, _finish, _start, _to_location
+from tests.support.flows import HARPENDEN, ST_ALBANS, finish, start_report, to_location
+from tests.support.harness import BOT_ID, load, running_bot, write_config
+from tests.support.residents import Resident
 
 
 async def _sticker_then(sam: Resident, explanation: str, question: str) -> None:
@@ -30,7 +29,7 @@ async def test_a_sticker_at_every_step_is_explained_and_the_question_asked_again
     still completes with everything given before."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         await _sticker_then(sam, "one of the buttons", "is anyone in danger")
         await sam.tap("No, nobody is in danger")
         await _sticker_then(sam, "one of the buttons", "What would you like to report?")
@@ -64,7 +63,7 @@ async def test_wrong_values_are_refused_with_the_reason(
     are each explained, and the right answer is then taken."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         nowhere = await sam.pin(0.0, 0.0)
         assert "nowhere near" in nowhere["text"]
         not_found = await sam.say("Xyzzy Plugh Lane", until="couldn't find")
@@ -97,7 +96,7 @@ async def test_back_old_buttons_start_and_review_changes(
     question, /start mid-report keeps the report, and a change from the review returns to it."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         await sam.pin(*ST_ALBANS, until="When did it happen")
         previous = await sam.tap("« Back", until="Where is it?")
         assert "Share my location" in previous["text"]
@@ -139,7 +138,7 @@ async def test_danger_ends_with_999_advice_and_stores_nothing(
     """Saying someone is in danger gives the 999, text relay and BTP text options."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         advice = await sam.tap("Yes, call for help now")
         after = await sam.say("/status")
     assert "call 999" in advice["text"]
@@ -157,10 +156,10 @@ async def test_a_nearby_open_report_is_offered_and_can_be_followed(
     second = Resident(client, await client.create_user("Alex"))
     answers = ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
     async with running_bot(load(config_path)):
-        await _to_location(first, "Fly tipping", answers)
+        await to_location(first, "Fly tipping", answers)
         await first.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(first)
-        await _to_location(second, "Fly tipping", answers)
+        ref = await finish(first)
+        await to_location(second, "Fly tipping", answers)
         await second.pin(ST_ALBANS[0] + 0.0005, ST_ALBANS[1], until="When did it happen")
         await second.tap("Now or just now", until="Describe")
         await second.say("Six tyres by the gate", until="Photos help")
@@ -187,7 +186,7 @@ async def test_a_silent_report_is_put_aside_with_an_explanation(
     config = load(write_config(folder, url, reporting={"timeout_minutes": 0.02}))
     sam = Resident(client, resident)
     async with running_bot(config):
-        await _start(sam)
+        await start_report(sam)
         put_aside = await client.wait_for_message(
             sam.id, predicate=lambda m: "put aside" in (m.get("text") or ""), timeout=30
         )
@@ -206,9 +205,9 @@ async def test_daily_limit_and_groups(
     sam = Resident(client, resident)
     group = await client.create_group("Street", members=[resident], bots=[BOT_ID])
     async with running_bot(config):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         await sam.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(sam)
+        ref = await finish(sam)
         limited = await sam.say("/report")
         sent = await client.send_command(sam.id, "report", chat_id=group)
         in_group = await client.wait_for_message(group, after=sent.seq)
@@ -229,7 +228,7 @@ async def test_configured_texts_with_html_characters_are_sent_as_written(
     path.write_text(text.replace("Call 999 now.", "Call 999 now <b>& stay safe</b>."))
     sam = Resident(client, resident)
     async with running_bot(load(path)):
-        await _start(sam)
+        await start_report(sam)
         await sam.tap("No, nobody is in danger")
         intro = await sam.tap("Hate incident", until="need proof")
         await sam.toggle("Verbal abuse or threats")

@@ -1,5 +1,5 @@
 """Fixtures for the reminders: a real SQLite file, the default configuration, a hand-moved clock,
-and (for the end-to-end test) the emulator fixtures of tests/e2e."""
+and the counted wake-up of the outbox."""
 
 from __future__ import annotations
 
@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, default_config_text, parse_config
-from tests.clock import ManualClock
-from tests.e2e.conftest import client, config_path  # noqa: F401 - fixtures used here
+from tests.support.clocks import ManualClock
 
-__all__ = ["ManualClock", "Wakes"]
+__all__ = ["Wakes"]
 
 
 class Wakes:
