@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, default_config_text, parse_config
+from bot.config import Config, config_from_data, default_config_data
 from bot.outbox.channel_items import SENSITIVE_LINE, channel_items
 from bot.outbox.webhook.sender import encode
 from bot.routing.rules import route
 from storage.reports import Report
+from tests.support.configs import agency_data
 
-CHANNELS = (
-    'email = "waste@example.org"\n'
-    'webhook_url = "https://backoffice.example.org/open311"\n'
-    'webhook_secret_env = "WASTE_HOOK"\n'
-)
-SMTP = '\n[smtp]\nhost = "127.0.0.1"\nsender = "safetybot@example.org"\n'
+CHANNELS = {
+    "email": "waste@example.org",
+    "webhook_url": "https://backoffice.example.org/open311",
+    "webhook_secret_env": "WASTE_HOOK",
+}
+SMTP = {"host": "127.0.0.1", "sender": "safetybot@example.org"}
 ODD = '<b>Bags</b> & "tyres" by the <script>alert(1)</script> gate\nsecond line \u2014 caf\u00e9'
 NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
@@ -27,10 +28,11 @@ NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 @pytest.fixture
 def config() -> Config:
     """The shipped config with e-mail and a webhook for waste and the hate crime team."""
-    text = default_config_text()
+    data = default_config_data()
     for agency in ("sadc-waste", "herts-police-hate"):
-        text = text.replace(f'id = "{agency}"\n', f'id = "{agency}"\n' + CHANNELS, 1)
-    return parse_config(text + SMTP, base_dir=Path("."))
+        agency_data(data, agency).update(CHANNELS)
+    data["smtp"] = dict(SMTP)
+    return config_from_data(data, base_dir=Path("."))
 
 
 def report(category: str, **changes: object) -> Report:

@@ -6,8 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
+from tests.support.configs import category_data, option_data, write_config_data
 from tests.support.flows import HARPENDEN, ST_ALBANS, finish, start_report, to_location
-from tests.support.harness import BOT_ID, load, running_bot, write_config
+from tests.support.harness import BOT_ID, config_data, load, running_bot, write_config
 from tests.support.residents import Resident
 
 
@@ -222,10 +223,16 @@ async def test_configured_texts_with_html_characters_are_sent_as_written(
     """An intro and a warning containing &, < and > reach the resident as written, not as a
     Telegram parse error."""
     url, folder = server_url_folder
-    path = write_config(folder, url)
-    text = path.read_text()
-    text = text.replace("You do not need proof.", "You do not need proof <or> evidence & names.")
-    path.write_text(text.replace("Call 999 now.", "Call 999 now <b>& stay safe</b>."))
+    data = config_data(url)
+    hate = category_data(data, "hate-incident")
+    hate["intro"] = hate["intro"].replace(
+        "You do not need proof.", "You do not need proof <or> evidence & names."
+    )
+    ongoing = option_data(hate, "ongoing", "yes")
+    ongoing["warning"] = ongoing["warning"].replace(
+        "Call 999 now.", "Call 999 now <b>& stay safe</b>."
+    )
+    path = write_config_data(folder, data)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
         await start_report(sam)

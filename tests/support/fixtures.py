@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import default_config_text, parse_config
 from bot.emulator import EmulatorClient, EmulatorServer
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from tests.support.harness import ADMINS_CHAT, TOKEN, write_config
+
+from .configs import default_config
+from .harness import ADMINS_CHAT, TOKEN, write_config
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ async def client(server: EmulatorServer) -> AsyncIterator[EmulatorClient]:
         await emulator_client.create_group(
             "CSP admins", members=[admin], bots=[int(bot["id"])], chat_id=ADMINS_CHAT
         )
-        defaults = parse_config(default_config_text(), base_dir=Path("."))
+        defaults = default_config()
         for agency in defaults.agencies:
             officers = [
                 await emulator_client.create_user(f"Officer {o}", user_id=o)
