@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,11 +19,7 @@ from tests.support.flows import (
 )
 from tests.support.harness import load, running_bot, write_config
 from tests.support.residents import Resident
-
-
-def _rows(config_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        return db.execute(sql).fetchall()
+from tests.support.stored import stored_reports
 
 
 async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
@@ -65,11 +59,20 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
         listing = await sam.say("/myreports", until="Your reports")
     ref = reply["text"].split("Your reference: ")[1].split(" ")[0]
     assert ref in listing["text"]
-    rows = _rows(
-        config_path,
-        "SELECT ref, category, priority, reporter_chat_id, anonymous, description, occurred_at,"
-        " (SELECT COUNT(*) FROM report_photos WHERE report_id = reports.id), answers FROM reports",
-    )
+    rows = [
+        (
+            r.ref,
+            r.category,
+            r.priority,
+            r.reporter_chat_id,
+            r.anonymous,
+            r.description,
+            r.occurred_at,
+            len(r.photos),
+            r.answers,
+        )
+        for r in await stored_reports(config_path)
+    ]
     assert len(rows) == 1
     stored_ref, category, priority, chat, anonymous, description, occurred, photos, answers = rows[
         0
@@ -84,7 +87,7 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
     assert description == "A sofa & <b>drums</b> leaking by the bins"
     assert occurred is not None
     assert photos == 1
-    assert json.loads(str(answers)) == {
+    assert answers == {
         "waste": ["furniture", "hazardous"],
         "amount": "small-van",
         "land": "road",
@@ -126,7 +129,10 @@ async def test_anonymous_graffiti_from_a_poster_link_keeps_no_telegram_id(
         listing = await sam.say("/myreports")
     assert "received" in status["text"]
     assert "no reports with updates" in listing["text"]
-    rows = _rows(config_path, "SELECT category, priority, anonymous, reporter_chat_id FROM reports")
+    rows = [
+        (r.category, r.priority, r.anonymous, r.reporter_chat_id)
+        for r in await stored_reports(config_path)
+    ]
     assert rows == [("graffiti", "urgent", 1, None)]
     raw = _db_bytes(config_path)
     assert raw, "the database files exist"
@@ -165,10 +171,13 @@ async def test_hate_incident_outside_is_accepted_and_marked_outside(
         await sam.say("No, thanks", until="Please check your report")
         done = await sam.tap("Submit report", until="Your reference")
     assert "report-it.org.uk" in done["text"]
-    rows = _rows(config_path, "SELECT category, outside_district, priority, answers FROM reports")
+    rows = [
+        (r.category, r.outside_district, r.priority, r.answers)
+        for r in await stored_reports(config_path)
+    ]
     category, outside, priority, answers = rows[0]
     assert (category, outside, priority) == ("hate-incident", 1, "high")
-    assert json.loads(str(answers))["motivation"] == ["religion", "disability"]
+    assert answers["motivation"] == ["religion", "disability"]
 
 
 async def test_council_matter_outside_is_refused_naming_the_council(
@@ -185,7 +194,7 @@ async def test_council_matter_outside_is_refused_naming_the_council(
         again = await sam.pin(*HARPENDEN, until="When did it happen")
         del again
         ref = await finish(sam)
-    rows = _rows(config_path, "SELECT ref, outside_district FROM reports")
+    rows = [(r.ref, r.outside_district) for r in await stored_reports(config_path)]
     assert rows == [(ref, 0)]
 
 
@@ -205,7 +214,10 @@ async def test_typed_postcodes_are_placed_exactly_without_a_geocoding_server(
         accepted = await sam.tap("Yes, that's right", until="Location:")
         assert "AL1 3JE" in accepted["text"]
         ref = await finish(sam)
-    rows = _rows(config_path, "SELECT ref, latitude, longitude, outside_district FROM reports")
+    rows = [
+        (r.ref, r.latitude, r.longitude, r.outside_district)
+        for r in await stored_reports(config_path)
+    ]
     assert rows == [(ref, 51.75336, -0.33612, 0)]
 
 
@@ -227,7 +239,8 @@ async def test_boundary_files_decide_exactly_and_name_the_ward(
         ref = await finish(sam)
     assert "Welwyn Hatfield" in refused["text"]
     assert "St Peters" in accepted["text"]
-    assert _rows(folder / "config.toml", "SELECT ref, ward FROM reports") == [(ref, "St Peters")]
+    stored = await stored_reports(folder / "config.toml")
+    assert [(r.ref, r.ward) for r in stored] == [(ref, "St Peters")]
 
 
 async def test_rogue_trader_with_phone_and_drug_dealing_paths(
@@ -281,5 +294,5 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
         await sam.tap("Report anonymously", until="Please check your report")
         second = await sam.tap("Submit report", until="Your reference")
     assert "Crimestoppers" in second["text"]
-    rows = _rows(config_path, "SELECT category, contact_phone, anonymous FROM reports ORDER BY id")
+    rows = [(r.category, r.contact_phone, r.anonymous) for r in await stored_reports(config_path)]
     assert rows == [("rogue-traders", "+44 7700 900123", 0), ("drug-dealing", None, 1)]

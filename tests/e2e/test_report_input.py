@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
@@ -10,6 +9,7 @@ from tests.support.configs import category_data, option_data, write_config_data
 from tests.support.flows import HARPENDEN, ST_ALBANS, finish, start_report, to_location
 from tests.support.harness import BOT_ID, config_data, load, running_bot, write_config
 from tests.support.residents import Resident
+from tests.support.stored import stored_events, stored_reports
 
 
 async def _sticker_then(sam: Resident, explanation: str, question: str) -> None:
@@ -129,8 +129,7 @@ async def test_back_old_buttons_start_and_review_changes(
         assert "Small tag" in review["text"]  # kept through the change of category
         cancelled = await sam.tap("Cancel", until="cancelled")
     assert "nothing was sent" in cancelled["text"]
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM reports").fetchone() == (0,)
+    assert await stored_reports(config_path) == []
 
 
 async def test_danger_ends_with_999_advice_and_stores_nothing(
@@ -173,9 +172,9 @@ async def test_a_nearby_open_report_is_offered_and_can_be_followed(
         listing = await second.say("/myreports", until="Your reports")
     assert f"added your details to report {ref}" in done["text"]
     assert ref in listing["text"]
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM reports").fetchone() == (1,)
-        kinds = [row[0] for row in db.execute("SELECT kind FROM report_events ORDER BY id")]
+    stored = await stored_reports(config_path)
+    assert len(stored) == 1
+    kinds = [event.kind for event in await stored_events(config_path, stored[0].id)]
     assert kinds == ["submitted", "same_reported"]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from bot.emulator import EmulatorClient
 from tests.support.harness import REPO, TOKEN, load, running_bot, start_bot_process
+from tests.support.stored import stored_reports
 
 from .survey_bot import QUESTIONS, survey
 
@@ -102,8 +102,7 @@ async def test_report_resumes_after_sigkill_with_its_answers(
         second.send_signal(signal.SIGTERM)
         output += (await asyncio.to_thread(second.communicate, timeout=30))[0]
     assert second.returncode == 0, output
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        row = db.execute("SELECT ref, answers FROM reports").fetchone()
-    assert row[0] == ref
-    assert '"size":"small"' in row[1]
+    stored = (await stored_reports(config_path))[0]
+    assert stored.ref == ref
+    assert stored.answers["size"] == "small"
     assert TOKEN not in output
