@@ -17,7 +17,7 @@ from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
 from tests.support.clocks import ManualClock
 from tests.support.harness import TOKEN
-from tests.support.settlements import FAST_BACKOFF, Settlements
+from tests.support.settlements import FAST_BACKOFF, DispatcherFactory, Settlements
 
 
 @pytest.fixture
@@ -40,9 +40,6 @@ async def bot(server: EmulatorServer, client: EmulatorClient) -> AsyncIterator[B
 def settlements() -> Settlements:
     """What the dispatchers of a test report."""
     return Settlements()
-
-
-DispatcherFactory = Callable[..., Dispatcher]
 
 
 @pytest.fixture

@@ -12,9 +12,7 @@ from bot.emulator.faults import RateLimits
 from bot.outbox.dispatcher import AdminNotice
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
 from tests.support.clocks import ManualClock
-from tests.support.settlements import Settlements, group
-
-from .conftest import DispatcherFactory
+from tests.support.settlements import DispatcherFactory, Settlements, group
 
 # PTB warns about its own RetryAfter.retry_after when it builds the error for each 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

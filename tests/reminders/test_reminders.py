@@ -11,9 +11,7 @@ from bot.outbox.reminders import Reminders
 from storage.db import Database
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.reports import AgencyState, NewReport, ReportRepository
-from tests.support.clocks import ManualClock
-
-from .conftest import Wakes
+from tests.support.clocks import ManualClock, Wakes
 
 WASTE, WASTE_CHAT = "sadc-waste", "-1001000000001"
 HATE, HATE_CHAT = "herts-police-hate", "-1001000000005"
