@@ -34,11 +34,10 @@ from bot.reporting.draft import Draft, Location  # noqa: E402
 from bot.reporting.service import ReportService  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.keyring import key_path, load_or_create_key  # noqa: E402
-from tests.e2e.harness import TOKEN, write_config  # noqa: E402
-from tests.e2e.resident import Resident  # noqa: E402
-from tests.e2e.test_report import ST_ALBANS, _to_location  # noqa: E402
-
-WASTE_CHAT = -1001000000001
+from tests.support.configs import write_config_data  # noqa: E402
+from tests.support.flows import ST_ALBANS, WASTE_CHAT, to_location  # noqa: E402
+from tests.support.harness import TOKEN, config_data  # noqa: E402
+from tests.support.residents import Resident  # noqa: E402
 
 
 async def _bot(config: Path) -> asyncio.subprocess.Process:
@@ -79,7 +78,7 @@ async def light(client: EmulatorClient, config: Path, count: int) -> list[float]
     try:
         for number in range(count):
             sam = Resident(client, await client.create_user(f"Resident {number}"))
-            await _to_location(
+            await to_location(
                 sam,
                 "Fly tipping",
                 ["+Tyres", "Done", "A car boot load", "Park or open space", "No"],
@@ -160,17 +159,13 @@ async def main(args: argparse.Namespace) -> None:
             EmulatorServer(limits=limits) as server,
             EmulatorClient(server.url, timeout=60) as client,
         ):
-            path = write_config(Path(folder), server.url)
-            text = path.read_text().replace(
-                "messages_per_second = 30", f"messages_per_second = {round(30 / args.time_scale)}"
+            data = config_data(server.url, reporting={"daily_limit": 100000})
+            data["telegram"]["limits"].update(
+                messages_per_second=round(30 / args.time_scale),
+                group_messages_per_minute=round(20 / args.time_scale),
             )
-            text = text.replace(
-                "group_messages_per_minute = 20",
-                f"group_messages_per_minute = {round(20 / args.time_scale)}",
-            )
-            text = text.replace("daily_limit = 5", "daily_limit = 100000")
-            path.write_text(text)
-            await _world(client, text)
+            path = write_config_data(Path(folder), data)
+            await _world(client, path.read_text())
             samples = await light(client, path, args.light)
             (Path(folder) / "safetybot.sqlite3").unlink()
             elapsed, once, delivered = await backlog(client, path, args.backlog, args.outage)

@@ -44,8 +44,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import tomli_w
 
-from bot.config import default_config_text, parse_config
+from bot.config import default_config_data, default_config_text, parse_config
 from bot.emulator import EmulatorClient
 from bot.emulator.client import buttons
 from bot.geo import Locator
@@ -473,15 +474,11 @@ def check_reports(
 
 
 def _config_text(url: str) -> str:
-    text = (
-        default_config_text()
-        .replace('api_url = "https://api.telegram.org"', f'api_url = "{url}"')
-        .replace("messages_per_second = 30", "messages_per_second = 100000")
-        .replace("enabled = true", "enabled = false")  # geocoding: pins need none
-    )
-    assert "messages_per_second = 100000" in text
-    assert "enabled = false" in text
-    return text
+    data = default_config_data()
+    data["telegram"]["api_url"] = url
+    data["telegram"]["limits"]["messages_per_second"] = 100000
+    data["geography"]["geocoding"]["enabled"] = False  # pins need no geocoding
+    return tomli_w.dumps(data)
 
 
 async def main(arguments: argparse.Namespace) -> int:

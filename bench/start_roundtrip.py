@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import tomli_w
 
-from bot.config import default_config_text
+from bot.config import default_config_data
 from bot.emulator import EmulatorClient
 
 REPO = Path(__file__).resolve().parents[1]
@@ -136,11 +137,10 @@ async def main(round_trips: int, burst: int) -> None:
             await client.register_bot(ECHO[0], username="bench_echo_bot")
         with tempfile.TemporaryDirectory() as folder:
             config = Path(folder) / "config.toml"
-            config.write_text(
-                default_config_text()
-                .replace('api_url = "https://api.telegram.org"', f'api_url = "{url}"')
-                .replace("messages_per_second = 30", "messages_per_second = 100000")
-            )
+            data = default_config_data()
+            data["telegram"]["api_url"] = url
+            data["telegram"]["limits"]["messages_per_second"] = 100000
+            config.write_text(tomli_w.dumps(data))
             results = []
             bot = await _spawn("-m", "bot", "run", "--config", str(config), token=SAFETYBOT[0])
             processes.append(bot)

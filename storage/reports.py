@@ -174,6 +174,14 @@ class ReportRepository:
         )
         return [await self.from_row(row) for row in rows]
 
+    async def latest(self, *, limit: int = 20) -> list[Report]:
+        """The most recent reports of every reporter, newest first (an overview of what came
+        in)."""
+        rows = await self._db.fetchall(
+            "SELECT * FROM reports ORDER BY created_at DESC, id DESC LIMIT ?", (limit,)
+        )
+        return [await self.from_row(row) for row in rows]
+
     async def open_in_box(
         self,
         category: str,

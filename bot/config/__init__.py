@@ -12,6 +12,8 @@ environment and are held as ``SecretStr`` so they never appear in a ``repr`` or 
 
 from bot.config.load import (
     LoadedConfig,
+    config_from_data,
+    default_config_data,
     default_config_text,
     find_config,
     load_config,
@@ -83,6 +85,8 @@ __all__ = [
     "Telegram",
     "Topic",
     "Webhook",
+    "config_from_data",
+    "default_config_data",
     "default_config_text",
     "find_config",
     "load_config",

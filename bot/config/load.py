@@ -64,12 +64,24 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
     return LoadedConfig(config, str(chosen))
 
 
+def default_config_data() -> dict[str, Any]:
+    """The shipped default as tomllib reads it (tables as dicts, arrays of tables as lists), a
+    fresh copy each call, for a caller to change before validating or writing it."""
+    return tomllib.loads(default_config_text())
+
+
 def parse_config(text: str, *, base_dir: Path) -> Config:
     """Validate TOML text into a Config; raise ConfigError listing every problem."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config", [Problem("", f"not valid TOML: {exc}")]) from None
+    return config_from_data(raw, base_dir=base_dir)
+
+
+def config_from_data(raw: Mapping[str, Any], *, base_dir: Path) -> Config:
+    """Validate configuration data shaped as tomllib reads a file into a Config, resolving
+    relative paths against ``base_dir``; raise ConfigError listing every problem."""
     problems = list(cross_check(raw))
     config: Config | None = None
     try:
@@ -105,7 +117,7 @@ _PATH_KEYS = {
 }
 
 
-def _resolve_paths(raw: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+def _resolve_paths(raw: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
     """Resolve the relative file paths of a config against ``base_dir``."""
     resolved = dict(raw)
     for section, keys in _PATH_KEYS.items():

@@ -15,7 +15,7 @@ from telegram.error import NetworkError
 from bot.app import build_application
 from bot.context import Services
 from storage.db import Database
-from tests.e2e.harness import load, write_config
+from tests.support.harness import load, write_config
 
 
 def _unreachable_api_url() -> str:

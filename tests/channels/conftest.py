@@ -6,11 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.conftest import client, resident  # the emulator, for the end-to-end test
-
-from .support import MailBox, Receiver, smtp_server, webhook_receiver
-
-__all__ = ["client", "receiver", "resident", "smtp"]
+from tests.support.receivers import MailBox, Receiver, smtp_server, webhook_receiver
 
 
 @pytest.fixture

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, default_config_text, parse_config
+from bot.config import ConfigError, config_from_data, default_config_data
+from tests.support.configs import agency_data
 
-WASTE = 'id = "sadc-waste"\n'
 SMTP = """
 [smtp]
 host = "127.0.0.1"
@@ -20,29 +22,31 @@ sender = "safetybot@example.org"
 """
 
 
-def with_waste(keys: str, extra: str = "") -> str:
-    """The shipped config with ``keys`` added to the waste agency and ``extra`` at the end."""
-    text = default_config_text()
-    assert WASTE in text
-    return text.replace(WASTE, WASTE + keys, 1) + extra
+def with_waste(keys: str, extra: str = "") -> dict[str, Any]:
+    """The shipped config as data with the TOML ``keys`` added to the waste agency and the
+    TOML tables of ``extra`` added at the top."""
+    data = default_config_data()
+    agency_data(data, "sadc-waste").update(tomllib.loads(keys))
+    data.update(tomllib.loads(extra))
+    return data
 
 
-def problems(text: str) -> list[str]:
-    """The problems found in ``text``."""
+def problems(data: dict[str, Any]) -> list[str]:
+    """The problems found in configuration data."""
     with pytest.raises(ConfigError) as caught:
-        parse_config(text, base_dir=Path("."))
+        config_from_data(data, base_dir=Path("."))
     return [str(p) for p in caught.value.problems]
 
 
 def test_channels_are_optional_and_parsed() -> None:
     """An agency may add e-mail and a webhook; Telegram stays, and others have neither."""
-    text = with_waste(
+    data = with_waste(
         'email = "waste@example.org"\n'
         'webhook_url = "https://backoffice.example.org/open311"\n'
         'webhook_secret_env = "WASTE_HOOK"\n',
         SMTP,
     )
-    config = parse_config(text, base_dir=Path("."))
+    config = config_from_data(data, base_dir=Path("."))
     waste = config.agency("sadc-waste")
     assert (waste.email, waste.webhook_secret_env) == ("waste@example.org", "WASTE_HOOK")
     assert waste.chat_id == -1001000000001
@@ -53,7 +57,7 @@ def test_channels_are_optional_and_parsed() -> None:
         "SMTP_PASSWORD",
     )
     assert config.agency("sadc-asb").email is None
-    assert parse_config(default_config_text(), base_dir=Path(".")).smtp is None
+    assert config_from_data(default_config_data(), base_dir=Path(".")).smtp is None
 
 
 @pytest.mark.parametrize(
@@ -105,5 +109,5 @@ def test_agency_channel_problems_name_the_key(
 )
 def test_smtp_problems_name_the_key(smtp: str, expected: str) -> None:
     """Mistakes in [smtp] name their key; a password in the file is not a known key."""
-    found = problems(default_config_text() + "\n" + smtp)
+    found = problems({**default_config_data(), **tomllib.loads(smtp)})
     assert any(p.startswith(expected) for p in found), found

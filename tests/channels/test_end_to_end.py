@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import EmulatorClient, EmulatorServer
-from tests.e2e.harness import load, running_bot, write_config
-from tests.e2e.resident import Resident
-from tests.e2e.test_officer import _fly_tipping
-
-from .support import SECRET, SECRET_ENV, MailBox, Receiver, eventually
+from tests.support.configs import agency_data, write_config_data
+from tests.support.flows import fly_tipping
+from tests.support.harness import config_data, load, running_bot
+from tests.support.receivers import SECRET, SECRET_ENV, MailBox, Receiver, eventually
+from tests.support.residents import Resident
 
 
 async def test_fly_tipping_reaches_email_and_webhook_once(
@@ -27,20 +27,20 @@ async def test_fly_tipping_reaches_email_and_webhook_once(
     Open311 request, each naming the reference."""
     box, port = smtp
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    path = write_config(tmp_path, server.url)
-    channels = (
-        f'email = "waste@example.org"\nwebhook_url = "{receiver.url}"\n'
-        f'webhook_secret_env = "{SECRET_ENV}"\n'
+    data = config_data(server.url)
+    agency_data(data, "sadc-waste").update(
+        email="waste@example.org", webhook_url=receiver.url, webhook_secret_env=SECRET_ENV
     )
-    smtp_table = (
-        f'\n[smtp]\nhost = "127.0.0.1"\nport = {port}\nstarttls = false\n'
-        'sender = "safetybot@example.org"\n'
-    )
-    text = path.read_text().replace('id = "sadc-waste"\n', 'id = "sadc-waste"\n' + channels, 1)
-    path.write_text(text + smtp_table)
+    data["smtp"] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "starttls": False,
+        "sender": "safetybot@example.org",
+    }
+    path = write_config_data(tmp_path, data)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
-        ref, _ = await _fly_tipping(client, sam)
+        ref, _ = await fly_tipping(client, sam)
         await eventually(lambda: bool(box.messages), box.changed, "the e-mail")
         await eventually(lambda: bool(receiver.calls), receiver.changed, "the webhook call")
     assert len(box.messages) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Category, Config, default_config_text, parse_config
+from bot.config import Category, Config, config_from_data, default_config_data
 from bot.outbox import facts
 from bot.outbox.compose import new_report_items
 from bot.outbox.email.items import SENSITIVE_LINE
@@ -16,13 +16,14 @@ from bot.outbox.items import TELEGRAM_KINDS, Outgoing
 from bot.outbox.webhook.sender import encode
 from bot.routing.rules import Routing, route
 from storage.reports import Report
+from tests.support.configs import agency_data
 
-CHANNELS = (
-    'email = "waste@example.org"\n'
-    'webhook_url = "https://backoffice.example.org/open311"\n'
-    'webhook_secret_env = "WASTE_HOOK"\n'
-)
-SMTP = '\n[smtp]\nhost = "127.0.0.1"\nsender = "safetybot@example.org"\n'
+CHANNELS = {
+    "email": "waste@example.org",
+    "webhook_url": "https://backoffice.example.org/open311",
+    "webhook_secret_env": "WASTE_HOOK",
+}
+SMTP = {"host": "127.0.0.1", "sender": "safetybot@example.org"}
 ODD = '<b>Bags</b> & "tyres" by the <script>alert(1)</script> gate\nsecond line \u2014 caf\u00e9'
 NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
@@ -30,10 +31,11 @@ NOW = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 @pytest.fixture
 def config() -> Config:
     """The shipped config with e-mail and a webhook for waste and the hate crime team."""
-    text = default_config_text()
+    data = default_config_data()
     for agency in ("sadc-waste", "herts-police-hate"):
-        text = text.replace(f'id = "{agency}"\n', f'id = "{agency}"\n' + CHANNELS, 1)
-    return parse_config(text + SMTP, base_dir=Path("."))
+        agency_data(data, agency).update(CHANNELS)
+    data["smtp"] = dict(SMTP)
+    return config_from_data(data, base_dir=Path("."))
 
 
 def report(category: str, **changes: object) -> Report:

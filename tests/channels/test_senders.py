@@ -14,9 +14,8 @@ from bot.outbox.email.sender import EmailSender
 from bot.outbox.senders import CompositeSender
 from bot.outbox.webhook.sender import WebhookSender
 from storage.outbox import OutboxItem, OutboxRepository
-from tests.dispatch.support import FAST_BACKOFF, Settlements
-
-from .support import PATIENCE, SECRET, SECRET_ENV, MailBox, Receiver
+from tests.support.receivers import PATIENCE, SECRET, SECRET_ENV, MailBox, Receiver
+from tests.support.settlements import FAST_BACKOFF, Settlements
 
 ODD = 'Bags & "tyres" <b>by</b> the gate \u2014 caf\u00e9'
 

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+import tomli_w
 
-from bot.config import ConfigError, default_config_text, load_config, parse_config, read_token
+from bot.config import (
+    ConfigError,
+    config_from_data,
+    default_config_data,
+    default_config_text,
+    load_config,
+    parse_config,
+    read_token,
+)
+from tests.support.configs import agency_data, write_config_data
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,9 +96,11 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_unknown_key_names_the_known_ones() -> None:
     """A typo in a key is answered with the keys that table accepts."""
-    text = default_config_text().replace("chat_id = -1001000000001", "chatid = -1001000000001")
+    data = default_config_data()
+    waste = agency_data(data, "sadc-waste")
+    waste["chatid"] = waste.pop("chat_id")
     with pytest.raises(ConfigError) as caught:
-        parse_config(text, base_dir=Path("."))
+        config_from_data(data, base_dir=Path("."))
     messages = [str(p) for p in caught.value.problems]
     assert any('agencies[0] (id "sadc-waste").chatid: is not a known key' in m for m in messages)
     assert any("expected one of: id, name, chat_id, officers" in m for m in messages)
@@ -108,10 +121,9 @@ def test_relative_database_resolves_against_the_config_folder(tmp_path: Path) ->
     """A relative database path is taken from the config file's folder, not the current one."""
     folder = tmp_path / "partnership"
     folder.mkdir()
-    text = default_config_text().replace(
-        'database = "safetybot.sqlite3"', 'database = "data/bot.db"'
-    )
-    (folder / "mine.toml").write_text(text)
+    data = default_config_data()
+    data["storage"]["database"] = "data/bot.db"
+    (folder / "mine.toml").write_text(tomli_w.dumps(data))
     loaded = load_config(folder / "mine.toml")
     assert loaded.config.storage.database == folder / "data" / "bot.db"
 
@@ -186,9 +198,9 @@ def test_broken_geography_files_are_named_by_check_config_and_run(
     tmp_path: Path, setting: str, content: str | None, problem: str
 ) -> None:
     """A missing or broken data file is a clear problem for check-config and run, no traceback."""
-    text = (REPO / "config.toml").read_text(encoding="utf-8")
-    marker = 'ward_name_property = "WD13NM"'
-    (tmp_path / "config.toml").write_text(text.replace(marker, f"{setting}\n{marker}"))
+    data = tomllib.loads((REPO / "config.toml").read_text(encoding="utf-8"))
+    data["geography"].update(tomllib.loads(setting))
+    write_config_data(tmp_path, data)
     if content is not None:
         (tmp_path / setting.split('"')[1]).write_text(content, encoding="utf-8")
     checked = _safetybot("check-config", cwd=tmp_path)

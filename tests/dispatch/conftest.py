@@ -18,10 +18,9 @@ from bot.outbox.telegram.sender import TelegramSender
 from bot.telegram.request import AiohttpRequest
 from storage.outbox import OutboxRepository
 from storage.timestamps import utc_now
-from tests.clock import ManualClock
-from tests.e2e.harness import TOKEN
-
-from .support import FAST_BACKOFF, Settlements
+from tests.support.clocks import ManualClock
+from tests.support.harness import TOKEN
+from tests.support.settlements import FAST_BACKOFF, DispatcherFactory, Settlements
 
 
 @pytest.fixture
@@ -60,9 +59,6 @@ async def bot(
 def settlements() -> Settlements:
     """What the dispatchers of a test report."""
     return Settlements()
-
-
-DispatcherFactory = Callable[..., Dispatcher]
 
 
 @pytest.fixture

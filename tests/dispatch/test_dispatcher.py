@@ -12,10 +12,8 @@ from bot.emulator import EmulatorClient
 from bot.emulator.faults import RateLimits
 from bot.outbox.dispatcher import WAITING_BEHIND, AdminNotice
 from storage.outbox import DEFAULT_LEASE, OutboxItem, OutboxRepository
-from tests.clock import ManualClock
-
-from .conftest import DispatcherFactory
-from .support import Settlements, group
+from tests.support.clocks import ManualClock
+from tests.support.settlements import DispatcherFactory, Settlements, group
 
 # PTB warns about its own RetryAfter.retry_after when it builds the error for each 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.emulator import EmulatorClient, EmulatorServer
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from tests.e2e.harness import ADMINS_CHAT, BOT_ID, load, running_bot, write_config
+from tests.support.harness import ADMINS_CHAT, BOT_ID, load, running_bot, write_config
 
 WASTE_CHAT = -1001000000001  # the default config's sadc-waste agency
 

@@ -12,12 +12,11 @@ import pytest
 from bot.emulator import EmulatorClient
 from bot.emulator.client import buttons
 from bot.officers import texts
+from tests.support.flows import WASTE_CHAT, anonymous_hate_incident, fly_tipping
+from tests.support.harness import TOKEN, load, running_bot
+from tests.support.residents import Resident
 
-from .harness import TOKEN, load, running_bot
-from .resident import Resident
-from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incident
-
-WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
+WASTE_OFFICER = 910001
 ASB_CHAT = -1001000000003
 POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
 ADMIN = 900001
@@ -25,16 +24,6 @@ ADMIN = 900001
 
 def _has(text: str) -> Any:
     return lambda m: text in (m.get("text") or "")
-
-
-async def _fly_tipping(client: EmulatorClient, sam: Resident) -> tuple[str, dict[str, Any]]:
-    await _to_location(
-        sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
-    )
-    await sam.pin(*ST_ALBANS, until="When did it happen")
-    ref = await _finish(sam)
-    card = await client.wait_for_message(WASTE_CHAT, predicate=_has(ref))
-    return ref, card
 
 
 async def _card_buttons(client: EmulatorClient, card: dict[str, Any]) -> list[str]:
@@ -59,7 +48,7 @@ async def test_ask_relay_and_resolve_with_a_note(
     same way, and resolving with a note tells the reporter the note and closes the card."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         pressed = await client.press(
             WASTE_OFFICER, WASTE_CHAT, "Ask the reporter", card["message_id"]
         )
@@ -115,7 +104,7 @@ async def test_refer_routes_to_the_other_agency_and_tells_the_reporter(
     agency's part, and the reporter is told."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Refer", card["message_id"])
         offer = await client.wait_for_message(
             WASTE_CHAT, after=pressed.seq, predicate=_has("Pass this report")
@@ -193,7 +182,7 @@ async def test_an_enrolled_officer_can_act_until_revoked(
         reused = await client.send_command(resident, "enrol", code)
         rejected = await client.wait_for_message(resident, after=reused.seq)
 
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         await client.add_member(WASTE_CHAT, newcomer)
         revoked = await client.send_command(ADMIN, "revoke", f"sadc-waste {newcomer}")
         done = await client.wait_for_message(ADMIN, after=revoked.seq)
@@ -218,7 +207,7 @@ async def test_an_enrolled_officer_acknowledges(
         code = await _issue_code(client)
         used = await client.send_command(newcomer, "enrol", code)
         await client.wait_for_message(newcomer, after=used.seq)
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         await client.add_member(WASTE_CHAT, newcomer)
         pressed = await client.press(newcomer, WASTE_CHAT, "Acknowledge", card["message_id"])
         edited = await client.wait_for_edit(WASTE_CHAT, card["message_id"], after=pressed.seq)
@@ -280,7 +269,7 @@ async def test_a_reply_is_matched_by_the_prompt_it_answers_not_by_its_words(
     monkeypatch.setattr(texts, "NOTE_PROMPT", "Type what to tell them, as a reply to this.")
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         pressed = await client.press(
             WASTE_OFFICER, WASTE_CHAT, "Ask the reporter", card["message_id"]
         )
@@ -342,7 +331,7 @@ async def test_prompts_of_the_version_before_are_still_understood(
     its [ref R/A/MSG] marker, a reporter's question "asks about your report") still work."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        ref, card = await _fly_tipping(client, sam)
+        ref, card = await fly_tipping(client, sam)
         report_id, card_id = buttons_data(card)[0].split(":")[3], card["message_id"]
         marker = f"[ref {report_id}/sadc-waste/{card_id}]"
         old_question = await _send_as_bot(

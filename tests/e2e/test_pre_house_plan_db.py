@@ -27,8 +27,8 @@ from storage.db import Database
 from storage.reports import ReportRepository
 from storage.routings import RoutingRepository
 
-from .harness import load, running_bot, write_config
-from .resident import Resident
+from tests.support.harness import load, running_bot, write_config
+from tests.support.residents import Resident
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 MANIFEST: dict[str, Any] = json.loads((FIXTURES / "pre_house_plan.json").read_text())

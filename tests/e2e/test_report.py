@@ -2,34 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.emulator import EmulatorClient
 from tests.geo.reference import DISTRICT_FILE, geo_dir
-
-from .harness import load, running_bot, write_config
-from .resident import Resident
-
-# Inside the district: St Peter's Street, St Albans; Harpenden High Street.
-ST_ALBANS = (51.7527, -0.3394)
-HARPENDEN = (51.8160, -0.3560)
-# Outside: Hemel Hempstead town centre (Dacorum); Hatfield town centre (Welwyn Hatfield).
-HEMEL = (51.7526, -0.4692)
-HATFIELD = (51.7636, -0.2259)
-
-
-def _rows(config_path: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        return db.execute(sql).fetchall()
-
-
-async def _start(sam: Resident) -> None:
-    reply = await sam.say("/report")
-    assert "is anyone in danger" in reply["text"]
+from tests.support.flows import (
+    HARPENDEN,
+    HATFIELD,
+    HEMEL,
+    ST_ALBANS,
+    finish,
+    start_report,
+    to_location,
+)
+from tests.support.harness import load, running_bot, write_config
+from tests.support.residents import Resident
+from tests.support.stored import stored_reports
 
 
 async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
@@ -38,7 +28,7 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
     """A fly-tipping report with every detail is stored, urgent, and listed for its reporter."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         reply = await sam.tap("No, nobody is in danger")
         assert reply["text"] == "What would you like to report?"
         reply = await sam.tap("Fly tipping", until="What has been dumped?")
@@ -69,11 +59,20 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
         listing = await sam.say("/myreports", until="Your reports")
     ref = reply["text"].split("Your reference: ")[1].split(" ")[0]
     assert ref in listing["text"]
-    rows = _rows(
-        config_path,
-        "SELECT ref, category, priority, reporter_chat_id, anonymous, description, occurred_at,"
-        " (SELECT COUNT(*) FROM report_photos WHERE report_id = reports.id), answers FROM reports",
-    )
+    rows = [
+        (
+            r.ref,
+            r.category,
+            r.priority,
+            r.reporter_chat_id,
+            r.anonymous,
+            r.description,
+            r.occurred_at,
+            len(r.photos),
+            r.answers,
+        )
+        for r in await stored_reports(config_path)
+    ]
     assert len(rows) == 1
     stored_ref, category, priority, chat, anonymous, description, occurred, photos, answers = rows[
         0
@@ -88,7 +87,7 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
     assert description == "A sofa & <b>drums</b> leaking by the bins"
     assert occurred is not None
     assert photos == 1
-    assert json.loads(str(answers)) == {
+    assert answers == {
         "waste": ["furniture", "hazardous"],
         "amount": "small-van",
         "land": "road",
@@ -96,34 +95,6 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
         "vehicle": "AB12 CDE white Transit",
         "witness": "not-sure",
     }
-
-
-async def _to_location(sam: Resident, category: str, answers: list[str]) -> None:
-    """From /report to the location question, tapping single-choice answers in order."""
-    await _start(sam)
-    await sam.tap("No, nobody is in danger")
-    await sam.tap(category)
-    for answer in answers:
-        if answer.startswith("+"):
-            await sam.toggle(answer[1:])
-        else:
-            await sam.tap(answer)
-    await sam.client.wait_for_message(
-        sam.id,
-        predicate=lambda m: (
-            "Where is it?" in (m.get("text") or "") and "Share" in (m.get("text") or "")
-        ),
-    )
-
-
-async def _finish(sam: Resident, contact: str = "Keep me updated here") -> str:
-    """From the when question to the submitted reference."""
-    await sam.tap("Now or just now", until="Describe what you saw")
-    await sam.tap("Skip", until="Photos help")
-    await sam.tap("No photos", until="Shall we keep you updated?")
-    await sam.tap(contact, until="Please check your report")
-    done = await sam.tap("Submit report", until="Your reference")
-    return str(done["text"].split("Your reference: ")[1].split(" ")[0])
 
 
 def _db_bytes(config_path: Path) -> bytes:
@@ -153,12 +124,15 @@ async def test_anonymous_graffiti_from_a_poster_link_keeps_no_telegram_id(
         )
         accepted = await sam.tap("Yes, that's right", until="Location:")
         assert "Harpenden" in accepted["text"]
-        ref = await _finish(sam, contact="Report anonymously")
+        ref = await finish(sam, contact="Report anonymously")
         status = await sam.say(f"/status {ref.lower()}", until=ref)
         listing = await sam.say("/myreports")
     assert "received" in status["text"]
     assert "no reports with updates" in listing["text"]
-    rows = _rows(config_path, "SELECT category, priority, anonymous, reporter_chat_id FROM reports")
+    rows = [
+        (r.category, r.priority, r.anonymous, r.reporter_chat_id)
+        for r in await stored_reports(config_path)
+    ]
     assert rows == [("graffiti", "urgent", 1, None)]
     raw = _db_bytes(config_path)
     assert raw, "the database files exist"
@@ -177,7 +151,7 @@ async def test_hate_incident_outside_is_accepted_and_marked_outside(
     outside."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         await sam.tap("No, nobody is in danger")
         intro = await sam.tap("Hate incident", until="need proof")
         assert "anyone else" in intro["text"]
@@ -197,10 +171,13 @@ async def test_hate_incident_outside_is_accepted_and_marked_outside(
         await sam.say("No, thanks", until="Please check your report")
         done = await sam.tap("Submit report", until="Your reference")
     assert "report-it.org.uk" in done["text"]
-    rows = _rows(config_path, "SELECT category, outside_district, priority, answers FROM reports")
+    rows = [
+        (r.category, r.outside_district, r.priority, r.answers)
+        for r in await stored_reports(config_path)
+    ]
     category, outside, priority, answers = rows[0]
     assert (category, outside, priority) == ("hate-incident", 1, "high")
-    assert json.loads(str(answers))["motivation"] == ["religion", "disability"]
+    assert answers["motivation"] == ["religion", "disability"]
 
 
 async def test_council_matter_outside_is_refused_naming_the_council(
@@ -210,14 +187,14 @@ async def test_council_matter_outside_is_refused_naming_the_council(
     and a pin inside the district then carries on."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Anti-social behaviour", ["+Noise", "Done", "It happened once"])
+        await to_location(sam, "Anti-social behaviour", ["+Noise", "Done", "It happened once"])
         refused = await sam.pin(*HEMEL)
         assert "Dacorum" in refused["text"]
         assert "outside our area" in refused["text"]
         again = await sam.pin(*HARPENDEN, until="When did it happen")
         del again
-        ref = await _finish(sam)
-    rows = _rows(config_path, "SELECT ref, outside_district FROM reports")
+        ref = await finish(sam)
+    rows = [(r.ref, r.outside_district) for r in await stored_reports(config_path)]
     assert rows == [(ref, 0)]
 
 
@@ -228,7 +205,7 @@ async def test_typed_postcodes_are_placed_exactly_without_a_geocoding_server(
     as Welwyn Hatfield's, one in St Albans is taken where the postcode is."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         await sam.say("al9 5aa", until="Is that the right place?")
         refused = await sam.tap("Yes, that's right")
         assert "Welwyn Hatfield" in refused["text"]
@@ -236,8 +213,11 @@ async def test_typed_postcodes_are_placed_exactly_without_a_geocoding_server(
         await sam.say("Near AL1 3JE please", until="Is that the right place?")
         accepted = await sam.tap("Yes, that's right", until="Location:")
         assert "AL1 3JE" in accepted["text"]
-        ref = await _finish(sam)
-    rows = _rows(config_path, "SELECT ref, latitude, longitude, outside_district FROM reports")
+        ref = await finish(sam)
+    rows = [
+        (r.ref, r.latitude, r.longitude, r.outside_district)
+        for r in await stored_reports(config_path)
+    ]
     assert rows == [(ref, 51.75336, -0.33612, 0)]
 
 
@@ -253,13 +233,14 @@ async def test_boundary_files_decide_exactly_and_name_the_ward(
     config = load(write_config(folder, url, boundaries=reference))
     sam = Resident(client, resident)
     async with running_bot(config):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         refused = await sam.pin(*HATFIELD)
         accepted = await sam.pin(*ST_ALBANS, until="Location:")
-        ref = await _finish(sam)
+        ref = await finish(sam)
     assert "Welwyn Hatfield" in refused["text"]
     assert "St Peters" in accepted["text"]
-    assert _rows(folder / "config.toml", "SELECT ref, ward FROM reports") == [(ref, "St Peters")]
+    stored = await stored_reports(folder / "config.toml")
+    assert [(r.ref, r.ward) for r in stored] == [(ref, "St Peters")]
 
 
 async def test_rogue_trader_with_phone_and_drug_dealing_paths(
@@ -270,7 +251,7 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
     description is asked again."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         await sam.tap("No, nobody is in danger")
         await sam.tap("Rogue traders and bogus callers", until="What happened?")
         await sam.toggle("Posing as utility, council or police")
@@ -297,7 +278,7 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
         first = await sam.tap("Submit report", until="Your reference")
         assert "0808 223 1133" in first["text"]
 
-        await _start(sam)
+        await start_report(sam)
         await sam.tap("No, nobody is in danger")
         await sam.tap("Drug dealing", until="What did you see?")
         await sam.toggle("Dealing from a vehicle")
@@ -313,21 +294,5 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
         await sam.tap("Report anonymously", until="Please check your report")
         second = await sam.tap("Submit report", until="Your reference")
     assert "Crimestoppers" in second["text"]
-    rows = _rows(config_path, "SELECT category, contact_phone, anonymous FROM reports ORDER BY id")
+    rows = [(r.category, r.contact_phone, r.anonymous) for r in await stored_reports(config_path)]
     assert rows == [("rogue-traders", "+44 7700 900123", 0), ("drug-dealing", None, 1)]
-
-
-async def anonymous_hate_incident(sam: Resident, description: str) -> str:
-    """An anonymous hate-incident report in St Albans, from /report to its reference."""
-    await _to_location(
-        sam,
-        "Hate incident",
-        ["+Verbal abuse or threats", "Done", "+Disability", "Done", "I saw it happen", "No"],
-    )
-    await sam.pin(*ST_ALBANS, until="When did it happen")
-    await sam.tap("Now or just now", until="Describe")
-    await sam.say(description, until="Photos help")
-    await sam.tap("No photos", until="keep you updated")
-    await sam.tap("Report anonymously", until="Please check your report")
-    done = await sam.tap("Submit report", until="Your reference")
-    return str(done["text"].split("Your reference: ")[1].split(" ")[0])

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.emulator import EmulatorClient
-
-from .harness import BOT_ID, load, running_bot, write_config
-from .resident import Resident
-from .test_report import HARPENDEN, ST_ALBANS, _finish, _start, _to_location
+from tests.support.configs import category_data, option_data, write_config_data
+from tests.support.flows import HARPENDEN, ST_ALBANS, finish, start_report, to_location
+from tests.support.harness import BOT_ID, config_data, load, running_bot, write_config
+from tests.support.residents import Resident
+from tests.support.stored import stored_events, stored_reports
 
 
 async def _sticker_then(sam: Resident, explanation: str, question: str) -> None:
@@ -30,7 +30,7 @@ async def test_a_sticker_at_every_step_is_explained_and_the_question_asked_again
     still completes with everything given before."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         await _sticker_then(sam, "one of the buttons", "is anyone in danger")
         await sam.tap("No, nobody is in danger")
         await _sticker_then(sam, "one of the buttons", "What would you like to report?")
@@ -64,7 +64,7 @@ async def test_wrong_values_are_refused_with_the_reason(
     are each explained, and the right answer is then taken."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         nowhere = await sam.pin(0.0, 0.0)
         assert "nowhere near" in nowhere["text"]
         not_found = await sam.say("Xyzzy Plugh Lane", until="couldn't find")
@@ -97,7 +97,7 @@ async def test_back_old_buttons_start_and_review_changes(
     question, /start mid-report keeps the report, and a change from the review returns to it."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         await sam.pin(*ST_ALBANS, until="When did it happen")
         previous = await sam.tap("« Back", until="Where is it?")
         assert "Share my location" in previous["text"]
@@ -129,8 +129,7 @@ async def test_back_old_buttons_start_and_review_changes(
         assert "Small tag" in review["text"]  # kept through the change of category
         cancelled = await sam.tap("Cancel", until="cancelled")
     assert "nothing was sent" in cancelled["text"]
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM reports").fetchone() == (0,)
+    assert await stored_reports(config_path) == []
 
 
 async def test_danger_ends_with_999_advice_and_stores_nothing(
@@ -139,7 +138,7 @@ async def test_danger_ends_with_999_advice_and_stores_nothing(
     """Saying someone is in danger gives the 999, text relay and BTP text options."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _start(sam)
+        await start_report(sam)
         advice = await sam.tap("Yes, call for help now")
         after = await sam.say("/status")
     assert "call 999" in advice["text"]
@@ -157,10 +156,10 @@ async def test_a_nearby_open_report_is_offered_and_can_be_followed(
     second = Resident(client, await client.create_user("Alex"))
     answers = ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
     async with running_bot(load(config_path)):
-        await _to_location(first, "Fly tipping", answers)
+        await to_location(first, "Fly tipping", answers)
         await first.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(first)
-        await _to_location(second, "Fly tipping", answers)
+        ref = await finish(first)
+        await to_location(second, "Fly tipping", answers)
         await second.pin(ST_ALBANS[0] + 0.0005, ST_ALBANS[1], until="When did it happen")
         await second.tap("Now or just now", until="Describe")
         await second.say("Six tyres by the gate", until="Photos help")
@@ -173,9 +172,9 @@ async def test_a_nearby_open_report_is_offered_and_can_be_followed(
         listing = await second.say("/myreports", until="Your reports")
     assert f"added your details to report {ref}" in done["text"]
     assert ref in listing["text"]
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        assert db.execute("SELECT COUNT(*) FROM reports").fetchone() == (1,)
-        kinds = [row[0] for row in db.execute("SELECT kind FROM report_events ORDER BY id")]
+    stored = await stored_reports(config_path)
+    assert len(stored) == 1
+    kinds = [event.kind for event in await stored_events(config_path, stored[0].id)]
     assert kinds == ["submitted", "same_reported"]
 
 
@@ -187,7 +186,7 @@ async def test_a_silent_report_is_put_aside_with_an_explanation(
     config = load(write_config(folder, url, reporting={"timeout_minutes": 0.02}))
     sam = Resident(client, resident)
     async with running_bot(config):
-        await _start(sam)
+        await start_report(sam)
         put_aside = await client.wait_for_message(
             sam.id, predicate=lambda m: "put aside" in (m.get("text") or ""), timeout=30
         )
@@ -206,9 +205,9 @@ async def test_daily_limit_and_groups(
     sam = Resident(client, resident)
     group = await client.create_group("Street", members=[resident], bots=[BOT_ID])
     async with running_bot(config):
-        await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
         await sam.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(sam)
+        ref = await finish(sam)
         limited = await sam.say("/report")
         sent = await client.send_command(sam.id, "report", chat_id=group)
         in_group = await client.wait_for_message(group, after=sent.seq)
@@ -223,13 +222,19 @@ async def test_configured_texts_with_html_characters_are_sent_as_written(
     """An intro and a warning containing &, < and > reach the resident as written, not as a
     Telegram parse error."""
     url, folder = server_url_folder
-    path = write_config(folder, url)
-    text = path.read_text()
-    text = text.replace("You do not need proof.", "You do not need proof <or> evidence & names.")
-    path.write_text(text.replace("Call 999 now.", "Call 999 now <b>& stay safe</b>."))
+    data = config_data(url)
+    hate = category_data(data, "hate-incident")
+    hate["intro"] = hate["intro"].replace(
+        "You do not need proof.", "You do not need proof <or> evidence & names."
+    )
+    ongoing = option_data(hate, "ongoing", "yes")
+    ongoing["warning"] = ongoing["warning"].replace(
+        "Call 999 now.", "Call 999 now <b>& stay safe</b>."
+    )
+    path = write_config_data(folder, data)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
-        await _start(sam)
+        await start_report(sam)
         await sam.tap("No, nobody is in danger")
         intro = await sam.tap("Hate incident", until="need proof")
         await sam.toggle("Verbal abuse or threats")

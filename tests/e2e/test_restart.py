@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import EmulatorClient
+from tests.support.harness import REPO, TOKEN, load, running_bot, start_bot_process
+from tests.support.stored import stored_reports
 
-from .harness import REPO, TOKEN, load, running_bot, start_bot_process
 from .survey_bot import QUESTIONS, survey
 
 
@@ -87,23 +87,22 @@ async def test_report_resumes_after_sigkill_with_its_answers(
 ) -> None:
     """The real bot, killed while asking where, resumes the report at that question with the
     answers already given, and the report is stored whole."""
-    from .resident import Resident
-    from .test_report import ST_ALBANS, _finish, _to_location
+    from tests.support.flows import ST_ALBANS, finish, to_location
+    from tests.support.residents import Resident
 
     sam = Resident(client, resident)
     first = start_bot_process(config_path)
-    await _to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+    await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
     output = _kill(first)
     second = start_bot_process(config_path)
     try:
         await sam.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(sam)
+        ref = await finish(sam)
     finally:
         second.send_signal(signal.SIGTERM)
         output += (await asyncio.to_thread(second.communicate, timeout=30))[0]
     assert second.returncode == 0, output
-    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        row = db.execute("SELECT ref, answers FROM reports").fetchone()
-    assert row[0] == ref
-    assert '"size":"small"' in row[1]
+    stored = (await stored_reports(config_path))[0]
+    assert stored.ref == ref
+    assert stored.answers["size"] == "small"
     assert TOKEN not in output

@@ -9,10 +9,9 @@ import pytest
 
 from bot.config import default_config_text, parse_config
 from bot.emulator import EmulatorClient
-
-from .harness import load, running_bot
-from .resident import Resident
-from .test_report import HARPENDEN, _to_location
+from tests.support.flows import HARPENDEN, to_location
+from tests.support.harness import load, running_bot
+from tests.support.residents import Resident
 
 CONFIG = parse_config(default_config_text(), base_dir=Path("."))
 CHATS = {a.id: a.chat_id for a in CONFIG.agencies}
@@ -71,7 +70,7 @@ async def test_default_route(
     """The report's card arrives in each routed agency's chat, once, and in no other."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(sam, category, answers)
+        await to_location(sam, category, answers)
         await sam.pin(*HARPENDEN, until="When did it happen")
         await sam.tap("Now or just now", until="Describe")
         await sam.tap("Skip", until="Photos help")

@@ -8,10 +8,9 @@ from pathlib import Path
 
 from bot.emulator import EmulatorClient
 from bot.emulator.client import buttons
-
-from .harness import load, running_bot
-from .resident import Resident
-from .test_report import ST_ALBANS, _finish, _to_location, anonymous_hate_incident
+from tests.support.flows import ST_ALBANS, anonymous_hate_incident, finish, to_location
+from tests.support.harness import load, running_bot
+from tests.support.residents import Resident
 
 WASTE_CHAT, WASTE_OFFICER = -1001000000001, 910001
 POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
@@ -24,11 +23,11 @@ async def test_alert_reaches_the_agency_and_acknowledgement_reaches_the_reporter
     acknowledge it; the right officer can, once; the card changes and the reporter is told."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
-        await _to_location(
+        await to_location(
             sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
         )
         await sam.pin(*ST_ALBANS, until="When did it happen")
-        ref = await _finish(sam)
+        ref = await finish(sam)
         card = await client.wait_for_message(
             WASTE_CHAT, predicate=lambda m: ref in (m.get("text") or "")
         )

@@ -9,8 +9,15 @@ import httpx
 
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.emulator.client import buttons
-
-from .harness import ADMINS_CHAT, BOT_ID, TOKEN, free_port, load, running_bot, write_config
+from tests.support.harness import (
+    ADMINS_CHAT,
+    BOT_ID,
+    TOKEN,
+    free_port,
+    load,
+    running_bot,
+    write_config,
+)
 
 
 async def test_start_greets_with_emergency_advice_privacy_and_menu(

@@ -16,8 +16,7 @@ from telegram.ext import CommandHandler, ConversationHandler, MessageHandler, Ty
 from bot.context import BotContext
 from bot.emulator import EmulatorClient
 from bot.telegram.timeouts import SweptConversationHandler
-
-from .harness import load, running_bot
+from tests.support.harness import load, running_bot
 
 TIMEOUT = timedelta(minutes=10)
 PUT_ASIDE = "Visit put aside after a silence."

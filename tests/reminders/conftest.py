@@ -1,33 +1,19 @@
 """Fixtures for the reminders: a real SQLite file, the default configuration, a hand-moved clock,
-and (for the end-to-end test) the emulator fixtures of tests/e2e."""
+and the counted wake-up of the outbox."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.config import Config, default_config_text, parse_config
-from tests.clock import ManualClock
-from tests.e2e.conftest import client, config_path  # noqa: F401 - fixtures used here
-
-__all__ = ["ManualClock", "Wakes"]
-
-
-class Wakes:
-    """Counts the calls of the ``wake`` callable the service is given."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self) -> None:
-        self.count += 1
+from bot.config import Config
+from tests.support.clocks import ManualClock, Wakes
+from tests.support.configs import default_config
 
 
 @pytest.fixture
 def config() -> Config:
     """The St Albans default configuration."""
-    return parse_config(default_config_text(), base_dir=Path("."))
+    return default_config()
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from storage.db import Database
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.reports import NewReport, ReportRepository
 from storage.routings import AgencyState, RoutingRepository
-
-from .conftest import ManualClock, Wakes
+from tests.support.clocks import ManualClock, Wakes
 
 WASTE, WASTE_CHAT = "sadc-waste", "-1001000000001"
 HATE, HATE_CHAT = "herts-police-hate", "-1001000000005"

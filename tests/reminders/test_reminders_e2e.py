@@ -12,7 +12,7 @@ from storage.db import Database
 from storage.reports import NewReport, ReportRepository
 from storage.routings import RoutingRepository
 from storage.timestamps import utc_now
-from tests.e2e.harness import ADMINS_CHAT, load, running_bot
+from tests.support.harness import ADMINS_CHAT, load, running_bot
 
 WASTE_CHAT = -1001000000001
 # Look often, and escalate soon after the reminder, so the test waits milliseconds.

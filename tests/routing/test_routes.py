@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, default_config_text, parse_config
+from bot.config import ConfigError, config_from_data, default_config_data
 from bot.config.questions import Answer
 from bot.routing.rules import route
 
-CONFIG = parse_config(default_config_text(), base_dir=Path("."))
+CONFIG = config_from_data(default_config_data(), base_dir=Path("."))
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
@@ -61,13 +62,14 @@ def test_offensive_graffiti_is_to_be_removed_within_a_day() -> None:
 
 def test_routes_are_validated() -> None:
     """A rule naming an unknown category, agency, question or option is reported."""
-    text = default_config_text() + (
+    data = default_config_data()
+    data["routes"] += tomllib.loads(
         '\n[[routes]]\ncategory = "litter"\nagencies = ["nobody"]\n'
         '\n[[routes]]\ncategory = "asb"\nagencies = ["sadc-asb"]\nwhen = { kind = ["loud"], '
         'colour = ["red"] }\n'
-    )
+    )["routes"]
     with pytest.raises(ConfigError) as caught:
-        parse_config(text, base_dir=Path("."))
+        config_from_data(data, base_dir=Path("."))
     problems = [str(p) for p in caught.value.problems]
     assert any('category: no category has id "litter"' in p for p in problems)
     assert any('agencies[0]: no agency has id "nobody"' in p for p in problems)

@@ -9,12 +9,15 @@ import pytest
 from telegram import Bot
 
 from bot.emulator import EmulatorClient
-from bot.outbox.dispatcher import Backoff, Settlement
+from bot.outbox.dispatcher import Backoff, Dispatcher, Settlement
 
 # Short waits so that timeouts and retries take milliseconds.
 FAST_BACKOFF = Backoff(first=0.01, factor=2.0, most=0.05)
 # How long a test waits for what it expects before failing (a guard, not a measurement).
 PATIENCE = 15.0
+
+# Makes a started dispatcher over the test's outbox and bot (the dispatcher_for fixture).
+DispatcherFactory = Callable[..., Dispatcher]
 
 
 class Settlements:

@@ -1,4 +1,4 @@
-"""A clock that tests move by hand."""
+"""A clock that tests move by hand, and a count of wake-ups."""
 
 from __future__ import annotations
 
@@ -17,3 +17,13 @@ class ManualClock:
     def advance(self, **delta: float) -> None:
         """Move the clock on, e.g. ``advance(minutes=59)``."""
         self.now += timedelta(**delta)
+
+
+class Wakes:
+    """Counts the calls of the ``wake`` callable a service is given."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1

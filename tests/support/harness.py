@@ -5,26 +5,62 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 from telegram.ext import BaseHandler
 
-from bot.config import Config, default_config_text, parse_config
+from bot.config import Config, default_config_data, parse_config
 from bot.context import BotContext
 from bot.outbox.reminders import ReminderTiming
 from bot.runner import serve
+
+from .configs import write_config_data
 
 TOKEN = "424242:E2E-test-token-not-a-secret"
 BOT_ID = 424242
 ADMINS_CHAT = -1001000000099
 REPO = Path(__file__).resolve().parents[2]
+
+
+def config_data(
+    api_url: str,
+    *,
+    webhook_port: int | None = None,
+    geocoder_url: str | None = None,
+    reporting: Mapping[str, int | float] | None = None,
+    boundaries: Path | None = None,
+) -> dict[str, Any]:
+    """The St Albans default as data, pointed at the emulator (polling, or a webhook on a port),
+    with geocoding off or at a local fake server, the boundary files of a folder, and extra
+    [reporting] settings (each must be a setting the default has)."""
+    data = default_config_data()
+    telegram = data["telegram"]
+    telegram["api_url"] = api_url
+    geocoding = data["geography"]["geocoding"]
+    if geocoder_url is None:
+        geocoding["enabled"] = False
+    else:
+        scheme, _, domain = geocoder_url.partition("://")
+        geocoding.update(scheme=scheme, domain=domain, min_delay_seconds=0)
+    if boundaries is not None:
+        data["geography"].update(
+            district_boundary=str(boundaries / "st_albans_district.geojson"),
+            wards_boundary=str(boundaries / "st_albans_wards.geojson"),
+            neighbours_boundary=str(boundaries / "neighbouring_districts.geojson"),
+        )
+    for key, value in (reporting or {}).items():
+        assert key in data["reporting"], key
+        data["reporting"][key] = value
+    if webhook_port is not None:
+        telegram["mode"] = "webhook"
+        telegram["webhook"].update(port=webhook_port, public_url=f"http://127.0.0.1:{webhook_port}")
+    return data
 
 
 def write_config(
@@ -33,44 +69,18 @@ def write_config(
     *,
     webhook_port: int | None = None,
     geocoder_url: str | None = None,
-    reporting: dict[str, int | float] | None = None,
+    reporting: Mapping[str, int | float] | None = None,
     boundaries: Path | None = None,
 ) -> Path:
-    """Write the St Albans default pointed at the emulator (polling, or a webhook on a port),
-    with geocoding off or at a local fake server, and extra [reporting] settings."""
-    text = default_config_text().replace(
-        'api_url = "https://api.telegram.org"', f'api_url = "{api_url}"'
+    """Write :func:`config_data` as the folder's config.toml."""
+    data = config_data(
+        api_url,
+        webhook_port=webhook_port,
+        geocoder_url=geocoder_url,
+        reporting=reporting,
+        boundaries=boundaries,
     )
-    if geocoder_url is None:
-        text = text.replace("enabled = true", "enabled = false")
-    else:
-        scheme, _, domain = geocoder_url.partition("://")
-        text = text.replace('scheme = "https"', f'scheme = "{scheme}"').replace(
-            'domain = "nominatim.openstreetmap.org"', f'domain = "{domain}"'
-        )
-        text = text.replace("min_delay_seconds = 1", "min_delay_seconds = 0")
-    if boundaries is not None:
-        for name in ("st_albans_district", "st_albans_wards", "neighbouring_districts"):
-            text = re.sub(
-                rf'(?m)^# (\w+ = )"geo/{name}.geojson".*$',
-                rf'\1"{boundaries}/{name}.geojson"',
-                text,
-            )
-    for key, value in (reporting or {}).items():
-        text, count = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
-        assert count == 1, key
-    if webhook_port is not None:
-        text = (
-            text.replace('mode = "polling"', 'mode = "webhook"')
-            .replace("port = 8443", f"port = {webhook_port}")
-            .replace(
-                '# public_url = "https://bot.example.org"',
-                f'public_url = "http://127.0.0.1:{webhook_port}"',
-            )
-        )
-    path = folder / "config.toml"
-    path.write_text(text)
-    return path
+    return write_config_data(folder, data)
 
 
 def load(path: Path) -> Config:
