@@ -26,7 +26,6 @@ from bot.emulator.client import buttons
 from storage.db import Database
 from storage.reports import ReportRepository
 from storage.routings import RoutingRepository
-
 from tests.support.harness import load, running_bot, write_config
 from tests.support.residents import Resident
 
