@@ -8,8 +8,7 @@ from telegram.ext import ExtBot
 
 from bot.emulator import EmulatorClient
 from bot.outbox.telegram.limiter import OUTBOX_RETRIES, PTB_LIMITER_LOGGER, Retries
-
-from .support import group
+from tests.support.settlements import group
 
 # PTB warns about its own RetryAfter.retry_after when it builds the error for each 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
