@@ -26,6 +26,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import buttons
+from bot import texts as general_texts
 from bot.context import BotContext
 from bot.officers.service import ASKS_MARK, STATE_WORDS, Outcome, queue_text
 from bot.outbox.telegram.items import officer_buttons
@@ -35,7 +37,6 @@ from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 
-_ID = r"(\d+):([a-z0-9_-]+)"
 REFUSED = "Sorry, only officers of the team this report was sent to can act on it."
 # The marker a prompt carries, so the officer's reply can be matched to its report and card.
 _MARKER = re.compile(r"\[ref (\d+)/([a-z0-9_-]+)/(\d+)\]")
@@ -43,13 +44,68 @@ NOTE_PROMPT = "Note for the reporter"
 QUESTION_PROMPT = "Question for the reporter"
 
 
-def _parts(update: Update) -> tuple[int, str, list[str]]:
-    """The report id, the agency id and any further parts of an officer button's data."""
+_OfficerButton = (
+    buttons.CardAction
+    | buttons.ResolveNow
+    | buttons.WriteNote
+    | buttons.ReferTo
+    | buttons.LegacyReferTo
+)
+_OFFICER_BUTTONS = (
+    buttons.CardAction,
+    buttons.ResolveNow,
+    buttons.WriteNote,
+    buttons.ReferTo,
+    buttons.LegacyReferTo,
+)
+
+
+def _parts(update: Update) -> tuple[int, str, _OfficerButton]:
+    """The report id and the agency id an officer button names, and the whole button (its
+    handler's pattern matched one of the officer kinds)."""
     query = update.callback_query
     assert query is not None
-    assert query.data is not None
-    _, _, _, report_id, agency_id, *rest = query.data.split(":")
-    return int(report_id), agency_id, rest
+    pressed = buttons.decode(query.data)
+    assert isinstance(pressed, _OFFICER_BUTTONS)
+    return pressed.report_id, pressed.agency_id, pressed
+
+
+def _card_id(pressed: _OfficerButton) -> int:
+    """The alert card a follow-up button (resolve, refer) belongs to."""
+    assert not isinstance(pressed, buttons.CardAction)
+    return pressed.card_id
+
+
+async def _stale_target(update: Update, context: BotContext) -> bool:
+    """Answer a button naming an agency that is no longer configured, or a report that no
+    longer exists, as stale; True if answered."""
+    query = update.callback_query
+    assert query is not None
+    pressed = buttons.decode(query.data)
+    assert isinstance(pressed, _OFFICER_BUTTONS)
+    known = {a.id for a in context.services.config.agencies}
+    named = {pressed.agency_id} | (
+        {pressed.target} if isinstance(pressed, buttons.ReferTo) else set()
+    )
+    if named <= known and await context.services.reports.report_exists(pressed.report_id):
+        return False
+    await query.answer(general_texts.stale_button())
+    return True
+
+
+def _card(action: buttons.CardActionName) -> str:
+    """The pattern of one of the card's own buttons."""
+    return buttons.pattern(buttons.CardAction, action=action)
+
+
+def _checked(callback: Any) -> Any:
+    """The callback, run only if the button's agencies and report still exist."""
+
+    async def checked(update: Update, context: BotContext) -> None:
+        if not await _stale_target(update, context):
+            await callback(update, context)
+
+    return checked
 
 
 def _state_words(outcome: Outcome) -> str:
@@ -137,11 +193,12 @@ async def resolve_options(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     card_id = query.message.message_id
-    base = f"v1:o:res{{}}:{report_id}:{agency_id}:{card_id}"
+    now = buttons.encode(buttons.ResolveNow(report_id, agency_id, card_id))
+    note = buttons.encode(buttons.WriteNote(report_id, agency_id, card_id))
     markup = InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("Resolve without a note", callback_data=base.format("n"))],
-            [InlineKeyboardButton("Write a note for the reporter", callback_data=base.format("w"))],
+            [InlineKeyboardButton("Resolve without a note", callback_data=now)],
+            [InlineKeyboardButton("Write a note for the reporter", callback_data=note)],
         ]
     )
     await context.bot.send_message(
@@ -157,8 +214,9 @@ async def resolve_now(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id,) = _parts(update)
-    await _resolve(context, query.message.chat.id, report_id, agency_id, int(card_id), user, None)
+    report_id, agency_id, pressed = _parts(update)
+    card_id = _card_id(pressed)
+    await _resolve(context, query.message.chat.id, report_id, agency_id, card_id, user, None)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.delete()
@@ -169,7 +227,8 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id,) = _parts(update)
+    report_id, agency_id, pressed = _parts(update)
+    card_id = _card_id(pressed)
     if await _authorised(update, context, "resolve") is None:
         return
     await query.answer()
@@ -260,10 +319,12 @@ async def refer_options(update: Update, context: BotContext) -> None:
         [
             InlineKeyboardButton(
                 context.services.config.agency(target).name,
-                callback_data=f"v1:o:reft:{report_id}:{agency_id}:{card_id}:{index}",
+                callback_data=buttons.encode(
+                    buttons.ReferTo(report_id, agency_id, card_id, target)
+                ),
             )
         ]
-        for index, target in enumerate(targets)
+        for target in targets
     ]
     await context.bot.send_message(
         query.message.chat.id,
@@ -278,9 +339,14 @@ async def refer_to(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id, index) = _parts(update)
+    report_id, agency_id, pressed = _parts(update)
+    card_id = _card_id(pressed)
     officers = context.services.officers
-    target = await officers.referral_choice(report_id, agency_id, int(index))
+    if isinstance(pressed, buttons.LegacyReferTo):
+        target = await officers.referral_choice(report_id, agency_id, pressed.index)
+    else:
+        assert isinstance(pressed, buttons.ReferTo)
+        target = pressed.target
     if target is None:
         await query.answer("That choice is out of date.", show_alert=True)
         return
@@ -293,7 +359,7 @@ async def refer_to(update: Update, context: BotContext) -> None:
     await query.answer("Passed on. The reporter has been told.")
     name = context.services.config.agency(target).name
     line = f"➜ Passed to {escape(name)} by {escape(user.first_name)}, {_when(context)}."
-    await _close_card(context, query.message.chat.id, int(card_id), line)
+    await _close_card(context, query.message.chat.id, card_id, line)
     if isinstance(query.message, Message):
         await query.message.delete()
 
@@ -426,14 +492,16 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     groups = filters.ChatType.GROUPS
     replies = filters.REPLY & filters.TEXT & ~filters.COMMAND
     return [
-        CallbackQueryHandler(acknowledge, pattern=rf"^v1:o:ack:{_ID}$"),
-        CallbackQueryHandler(resolve_options, pattern=rf"^v1:o:res:{_ID}$"),
-        CallbackQueryHandler(resolve_now, pattern=rf"^v1:o:resn:{_ID}:\d+$"),
-        CallbackQueryHandler(note_prompt, pattern=rf"^v1:o:resw:{_ID}:\d+$"),
-        CallbackQueryHandler(refer_options, pattern=rf"^v1:o:ref:{_ID}$"),
-        CallbackQueryHandler(refer_to, pattern=rf"^v1:o:reft:{_ID}:\d+:\d+$"),
-        CallbackQueryHandler(question_prompt, pattern=rf"^v1:o:ask:{_ID}$"),
-        CallbackQueryHandler(details, pattern=rf"^v1:o:det:{_ID}$"),
+        CallbackQueryHandler(_checked(acknowledge), pattern=_card("ack")),
+        CallbackQueryHandler(_checked(resolve_options), pattern=_card("res")),
+        CallbackQueryHandler(_checked(resolve_now), pattern=buttons.pattern(buttons.ResolveNow)),
+        CallbackQueryHandler(_checked(note_prompt), pattern=buttons.pattern(buttons.WriteNote)),
+        CallbackQueryHandler(_checked(refer_options), pattern=_card("ref")),
+        CallbackQueryHandler(
+            _checked(refer_to), pattern=buttons.pattern(buttons.ReferTo, buttons.LegacyReferTo)
+        ),
+        CallbackQueryHandler(_checked(question_prompt), pattern=_card("ask")),
+        CallbackQueryHandler(_checked(details), pattern=_card("det")),
         MessageHandler(groups & replies, typed_reply),
         MessageHandler(filters.ChatType.PRIVATE & replies, reporter_answer),
         CommandHandler("queue", queue),
