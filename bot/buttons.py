@@ -1,18 +1,12 @@
-"""What an inline button means: one typed value per kind of button, written to and read from the
-text Telegram carries back when it is pressed (its ``callback_data``, 1 to 64 bytes).
+"""What an inline button means: a typed value per kind, written to and read from the
+``callback_data`` Telegram carries back when it is pressed (1 to 64 bytes). No Telegram here.
 
-Every button carries the ids of what it names (a category, question, option, report, agency or
-area), never a position in a list, so reordering the configuration never changes what a button
-already sent means. The text starts with a version (``v2:``), then the kind's tag and its fields,
-separated by ``:`` (ids never contain one); numbers are written in base 36 to leave room for ids.
-
-Buttons of the previous version (``v1:``) are still read where their meaning is certain: the
-main menu, and the agency cards with their follow-up buttons (report and agency ids). The report
-conversation's ``v1:r:`` buttons carried positions in the configuration; they read as
-:class:`Legacy`, so the conversation asks its current step again rather than guess.
-
-No Telegram here: the outbox builds the agency cards' buttons, the handlers the rest, and
-``check-config`` measures the longest button an id can appear in (:func:`fits`).
+A button carries the ids of what it names (category, question, option, report, agency, area),
+never a position, so reordering the configuration never changes what a sent button means. Data
+is ``v2:``, the kind's tag and its fields, joined by ``:``; numbers are in base 36, to leave
+room for ids (``check-config`` measures the longest button an id can appear in: :func:`size`).
+Version 1 is still read where its meaning is certain (the menu, the agency cards and their
+follow-ups); its report buttons named positions, so they read as :class:`Legacy`.
 """
 
 from __future__ import annotations
@@ -27,8 +21,7 @@ from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 LIMIT = 64
 """Telegram's limit on a button's data, in bytes."""
 LARGEST_NUMBER = 2**31 - 1
-"""The largest report or message id the length checks allow for (Telegram's message ids are
-32-bit; a partnership's reports will not outgrow it)."""
+"""The largest report or message id the length checks allow for (message ids are 32-bit)."""
 VERSION = "v2"
 
 _DIGITS = string.digits + string.ascii_lowercase
@@ -41,8 +34,6 @@ Part: TypeAlias = Literal[
     "category", "answers", "location", "when", "description", "photos", "contact"
 ]
 CardActionName: TypeAlias = Literal["ack", "res", "ref", "ask", "det"]
-
-
 _T = TypeVar("_T")
 
 

@@ -342,6 +342,7 @@ STATE_WORDS = {
 # -- said by the steps ---------------------------------------------------------------------------
 
 LOCATION_PLACEHOLDER = "Street, postcode or place"
+SHARED_LOCATION = "Shared location"
 CHANGE_PART = {
     "category": "Change what",
     "answers": "Change answers",

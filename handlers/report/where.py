@@ -71,7 +71,9 @@ async def location_shared(update: Update, context: BotContext) -> str | None:
     assert message is not None
     assert message.location is not None
     point = message.location
-    return await _accept_point(update, context, point.latitude, point.longitude, "Shared location")
+    return await _accept_point(
+        update, context, point.latitude, point.longitude, texts.SHARED_LOCATION
+    )
 
 
 async def location_typed(update: Update, context: BotContext) -> str | int | None:
