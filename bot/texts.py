@@ -140,3 +140,59 @@ def error_report(update_id: int | None, where: str, error_name: str) -> str:
         f"<b>safetybot error</b> while handling {escape(subject)} ({escape(where)}): "
         f"<code>{escape(error_name)}</code>. Details are in the bot's log."
     )
+
+
+def failure_place(kind: str | None, chat_type: str | None) -> str:
+    """Where a failed update came from, for the admins' note: its kind and its chat's type."""
+    if kind is None:
+        return "no update"
+    return f"{kind} in a {chat_type} chat" if chat_type else kind
+
+
+# -- enrolling officers (admins' commands) --------------------------------------------------------
+
+ADMINS_ONLY = "This command is for the partnership's admins."
+CODE_REFUSED = (
+    "That code does not work: it may be mistyped, used already or expired. Ask the "
+    "partnership's admins for a new one."
+)
+NO_SUCH_OFFICER = "No such enrolled officer in that agency."
+
+
+def agency_list(config: Config) -> str:
+    """The agencies' ids and names, one a line."""
+    return "\n".join(f"{a.id}: {a.name}" for a in config.agencies)
+
+
+def enrol_code_usage(config: Config) -> str:
+    """/enrolcode without a known agency id."""
+    return f"Send /enrolcode and one of these agency ids:\n{agency_list(config)}"
+
+
+def one_time_code(agency_name: str, code: str) -> str:
+    """The code an admin hands to a new officer."""
+    return (
+        f"One-time code for {agency_name}: {code}\n\nGive it to the officer. They send "
+        f"/enrol {code} to me in a private chat. It works once, within two days."
+    )
+
+
+def enrolled(agency_name: str) -> str:
+    """The new officer's welcome."""
+    return (
+        f"You are now an officer of {agency_name}: you can act on its reports in its group chat, "
+        "and /queue lists them."
+    )
+
+
+def revoke_usage(config: Config) -> str:
+    """/revoke without an agency id and a user id."""
+    return (
+        "Send /revoke, the agency id and the officer's Telegram user id, for example "
+        f"/revoke sadc-waste 123456789.\n{agency_list(config)}"
+    )
+
+
+def revoked(count: int) -> str:
+    """How many enrolments /revoke ended."""
+    return f"Revoked {count} enrolment(s)." if count else NO_SUCH_OFFICER

@@ -8,12 +8,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, filters
 
+from bot import texts
 from bot.context import BotContext
 from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
-
-ADMINS_ONLY = "This command is for the partnership's admins."
 
 
 async def _admin(update: Update, context: BotContext) -> bool:
@@ -22,13 +21,9 @@ async def _admin(update: Update, context: BotContext) -> bool:
     if user is not None and context.services.officers.is_admin(user.id):
         return True
     if message is not None:
-        await message.reply_text(ADMINS_ONLY)
+        await message.reply_text(texts.ADMINS_ONLY)
     logger.warning("An admin command was refused to a non-admin")
     return False
-
-
-def _agencies(context: BotContext) -> str:
-    return "\n".join(f"{a.id}: {a.name}" for a in context.services.config.agencies)
 
 
 async def enrol_code(update: Update, context: BotContext) -> None:
@@ -39,15 +34,10 @@ async def enrol_code(update: Update, context: BotContext) -> None:
     agency = (context.args or [""])[0]
     code = await context.services.officers.issue_code(user.id, agency, utc_now())
     if code is None:
-        await message.reply_text(
-            f"Send /enrolcode and one of these agency ids:\n{_agencies(context)}"
-        )
+        await message.reply_text(texts.enrol_code_usage(context.services.config))
         return
     name = context.services.config.agency(agency).name
-    await message.reply_text(
-        f"One-time code for {name}: {code}\n\nGive it to the officer. They send "
-        f"/enrol {code} to me in a private chat. It works once, within two days."
-    )
+    await message.reply_text(texts.one_time_code(name, code))
 
 
 async def enrol(update: Update, context: BotContext) -> None:
@@ -58,16 +48,10 @@ async def enrol(update: Update, context: BotContext) -> None:
     code = " ".join(context.args or [])
     agency = await context.services.officers.enrol(user.id, code, utc_now()) if code else None
     if agency is None:
-        await message.reply_text(
-            "That code does not work: it may be mistyped, used already or expired. Ask the "
-            "partnership's admins for a new one."
-        )
+        await message.reply_text(texts.CODE_REFUSED)
         return
     name = context.services.config.agency(agency).name
-    await message.reply_text(
-        f"You are now an officer of {name}: you can act on its reports in its group chat, "
-        "and /queue lists them."
-    )
+    await message.reply_text(texts.enrolled(name))
 
 
 async def revoke(update: Update, context: BotContext) -> None:
@@ -77,15 +61,10 @@ async def revoke(update: Update, context: BotContext) -> None:
         return
     args = context.args or []
     if len(args) != 2 or not args[1].isdigit():
-        await message.reply_text(
-            "Send /revoke, the agency id and the officer's Telegram user id, for example "
-            f"/revoke sadc-waste 123456789.\n{_agencies(context)}"
-        )
+        await message.reply_text(texts.revoke_usage(context.services.config))
         return
     count = await context.services.officers.revoke(int(args[1]), args[0], utc_now())
-    await message.reply_text(
-        f"Revoked {count} enrolment(s)." if count else "No such enrolled officer in that agency."
-    )
+    await message.reply_text(texts.revoked(count))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:

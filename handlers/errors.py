@@ -17,10 +17,10 @@ logger = logging.getLogger(__name__)
 
 def _where(update: object) -> str:
     if not isinstance(update, Update):
-        return "no update"
+        return texts.failure_place(None, None)
     kind = "callback query" if update.callback_query else "message" if update.message else "update"
     chat = update.effective_chat
-    return f"{kind} in a {chat.type} chat" if chat else kind
+    return texts.failure_place(kind, chat.type if chat else None)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from bot import buttons
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.reference import normalise
@@ -23,20 +23,17 @@ async def my_reports(update: Update, context: BotContext) -> None:
     assert chat is not None
     config = context.services.config
     zone = ZoneInfo(config.partnership.timezone)
-    reports = await context.services.reports.reports.list_for_chat(chat.id)
+    reports = await context.services.reports.reports_of_chat(chat.id)
     if not reports:
-        text = (
-            "You have no reports with updates in this chat. Anonymous reports are not listed: "
-            "check one with /status and its reference. Send /report to make one."
-        )
+        text = texts.NO_REPORTS
     else:
-        lines = ["<b>Your reports</b>"]
+        lines = [texts.YOUR_REPORTS]
         for report in reports:
             category = config.category(report.category)
             name = category.name if category else report.category
             state = texts.STATE_WORDS.get(report.status, report.status)
             lines.append(texts.status_line(report.ref, name, state, report.created_at, zone))
-        lines.append("\nSend /status and a reference for one report.")
+        lines.append(texts.STATUS_OF_ONE)
         text = "\n".join(lines)
     await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
 
@@ -50,19 +47,16 @@ async def status(update: Update, context: BotContext) -> None:
     typed = " ".join(context.args or [])
     ref = normalise(typed) if typed else None
     if ref is None:
-        await message.reply_text(
-            "Send /status followed by the reference, for example /status K7M-4QR."
-        )
+        await message.reply_text(texts.STATUS_HOW)
         return
-    repository = context.services.reports.reports
-    report = await repository.get_by_ref(ref)
+    service = context.services.reports
+    report = await service.report_by_ref(ref)
     if report is None:
-        await message.reply_text(f"No report has the reference {ref}. Please check it.")
+        await message.reply_text(texts.no_such_report(ref))
         return
     state = texts.STATE_WORDS.get(report.status, report.status)
-    own = report.reporter_chat_id == chat.id or chat.id in await repository.followers(report.id)
-    if not own:
-        await message.reply_text(f"Report {ref}: {state}.")
+    if not await service.is_followed_in(report, chat.id):
+        await message.reply_text(texts.state_only(ref, state))
         return
     config = context.services.config
     category = config.category(report.category)
@@ -75,7 +69,7 @@ async def status(update: Update, context: BotContext) -> None:
             report.created_at,
             zone,
         )
-        + (f"\nWhere: {escape(report.location_text)}" if report.location_text else ""),
+        + (texts.where_line(report.location_text) if report.location_text else ""),
         parse_mode=ParseMode.HTML,
     )
 
@@ -85,6 +79,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("myreports", my_reports, filters=private),
-        CallbackQueryHandler(my_reports, pattern=r"^v1:menu:myreports$"),
+        CallbackQueryHandler(my_reports, pattern=buttons.exactly(buttons.Menu("myreports"))),
         CommandHandler("status", status, filters=private),
     ]

@@ -9,35 +9,29 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import texts
+from bot import buttons, texts
 from bot.context import BotContext
 
 logger = logging.getLogger(__name__)
 
-# Callback data carries a version prefix, so buttons from an older release are recognised.
-MENU_PREFIX = "v1:menu:"
-_NOT_YET = {
+_NOT_YET: dict[buttons.MenuChoice, str] = {
     "report": texts.MENU_REPORT,
     "myreports": texts.MENU_MY_REPORTS,
     "news": texts.MENU_NEWS,
 }
 
 
+def _entry(text: str, choice: buttons.MenuChoice) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=buttons.encode(buttons.Menu(choice)))
+
+
 def main_menu() -> InlineKeyboardMarkup:
     """The menu under the greeting and help."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(texts.MENU_REPORT, callback_data=f"{MENU_PREFIX}report")],
-            [
-                InlineKeyboardButton(
-                    texts.MENU_MY_REPORTS, callback_data=f"{MENU_PREFIX}myreports"
-                ),
-                InlineKeyboardButton(texts.MENU_NEWS, callback_data=f"{MENU_PREFIX}news"),
-            ],
-            [
-                InlineKeyboardButton(texts.MENU_PRIVACY, callback_data=f"{MENU_PREFIX}privacy"),
-                InlineKeyboardButton(texts.MENU_HELP, callback_data=f"{MENU_PREFIX}help"),
-            ],
+            [_entry(texts.MENU_REPORT, "report")],
+            [_entry(texts.MENU_MY_REPORTS, "myreports"), _entry(texts.MENU_NEWS, "news")],
+            [_entry(texts.MENU_PRIVACY, "privacy"), _entry(texts.MENU_HELP, "help")],
         ]
     )
 
@@ -79,15 +73,16 @@ async def show_privacy(update: Update, context: BotContext) -> None:
 async def menu_choice(update: Update, context: BotContext) -> None:
     """Answers a tap on the main menu."""
     query = update.callback_query
-    if query is None or query.data is None:
+    if query is None:
         return
     await query.answer()
-    choice = query.data.removeprefix(MENU_PREFIX)
+    entry = buttons.decode(query.data)
+    choice = entry.choice if isinstance(entry, buttons.Menu) else None
     if choice == "help":
         await show_help(update, context)
     elif choice == "privacy":
         await show_privacy(update, context)
-    elif choice in _NOT_YET and update.effective_chat is not None:
+    elif choice is not None and choice in _NOT_YET and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,
             texts.not_yet_available(_NOT_YET[choice]),
@@ -121,7 +116,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("start", start),
         CommandHandler("help", show_help),
         CommandHandler("privacy", show_privacy, filters=filters.ChatType.PRIVATE),
-        CallbackQueryHandler(menu_choice, pattern=f"^{MENU_PREFIX}"),
+        CallbackQueryHandler(menu_choice, pattern=buttons.pattern(buttons.Menu)),
     ]
 
 

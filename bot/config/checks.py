@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot import buttons
 from bot.config.problems import Problem, key_path
 
 
@@ -52,6 +53,7 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
             chats.setdefault(chat_id, str(agency.get("id")))
         yield from _check_channels(key_path(("agencies", index), raw), agency, raw)
     yield from _check_smtp(raw.get("smtp"))
+    yield from _check_button_lengths(raw)
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
@@ -162,3 +164,54 @@ def _check_route(
                     f"{path}.when.{question_id}",
                     f'question "{question_id}" has no option "{option}"',
                 )
+
+
+def _too_long(button: buttons.Button) -> str | None:
+    size = buttons.size(button)
+    if size <= buttons.LIMIT:
+        return None
+    return f"{size} bytes, and Telegram allows {buttons.LIMIT}"
+
+
+def _check_button_lengths(raw: Mapping[str, Any]) -> Iterable[Problem]:
+    """Every button names its category, question, option or agencies by id, and Telegram
+    carries at most 64 bytes for a button: the ids that appear together must fit."""
+    for c_index, category in _items(raw, "categories"):
+        c_id = category.get("id")
+        if not isinstance(c_id, str):
+            continue
+        for q_index, question in enumerate(category.get("questions") or []):
+            q_id = question.get("id") if isinstance(question, dict) else None
+            if not isinstance(q_id, str):
+                continue
+            where = ("categories", c_index, "questions", q_index)
+            problem = _too_long(buttons.SkipQuestion(c_id, q_id))
+            if problem is not None:
+                yield Problem(
+                    key_path((*where, "id"), raw),
+                    f"too long for a button: with its category's id, its Skip or Done button "
+                    f"would need {problem}; shorten the question's or the category's id",
+                )
+                continue
+            for o_index, option in enumerate(question.get("options") or []):
+                o_id = option.get("id") if isinstance(option, dict) else None
+                if not isinstance(o_id, str):
+                    continue
+                problem = _too_long(buttons.PickOption(c_id, q_id, o_id))
+                if problem is not None:
+                    yield Problem(
+                        key_path((*where, "options", o_index, "id"), raw),
+                        f"too long for a button: with its question's and category's ids, the "
+                        f"option's button would need {problem}; shorten one of these ids",
+                    )
+    agencies = [(i, a["id"]) for i, a in _items(raw, "agencies") if isinstance(a.get("id"), str)]
+    for index, agency_id in agencies:
+        others = [other for _, other in agencies if other != agency_id]
+        longest = max(others, key=len, default=None)
+        problem = _too_long(buttons.ReferTo(0, agency_id, 0, longest or agency_id))
+        if longest is not None and problem is not None:
+            yield Problem(
+                key_path(("agencies", index, "id"), raw),
+                f'too long for a button: passing a report from it to "{longest}" would need '
+                f"{problem}; shorten one of these ids",
+            )

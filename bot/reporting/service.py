@@ -182,6 +182,26 @@ class ReportService:
             raise ValueError(f"unknown category {draft.category!r}")
         return category
 
+    # -- what the resident's commands ask ------------------------------------------------------
+
+    async def reports_of_chat(self, chat_id: int) -> list[Report]:
+        """The reports a chat made or follows (anonymous ones are not kept against a chat)."""
+        return await self.reports.list_for_chat(chat_id)
+
+    async def report_by_ref(self, ref: str) -> Report | None:
+        """The report with this (normalised) reference, if there is one."""
+        return await self.reports.get_by_ref(ref)
+
+    async def is_followed_in(self, report: Report, chat_id: int) -> bool:
+        """Whether this chat made the report or follows it (and so may see its details)."""
+        if report.reporter_chat_id == chat_id:
+            return True
+        return chat_id in await self.reports.followers(report.id)
+
+    async def report_exists(self, report_id: int) -> bool:
+        """Whether a report with this id is stored (a button may name one since erased)."""
+        return await self.reports.get(report_id) is not None
+
 
 def _place_words(location: Location) -> str:
     """How the place is named for the agencies: what the resident gave, and the nearest place."""

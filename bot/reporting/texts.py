@@ -337,3 +337,59 @@ STATE_WORDS = {
     "resolved": "resolved",
     "closed": "closed",
 }
+
+
+# -- said by the steps ---------------------------------------------------------------------------
+
+LOCATION_PLACEHOLDER = "Street, postcode or place"
+SHARED_LOCATION = "Shared location"
+CHANGE_PART = {
+    "category": "Change what",
+    "answers": "Change answers",
+    "location": "Change where",
+    "when": "Change when",
+    "description": "Change description",
+    "photos": "Change photos",
+    "contact": "Change contact",
+}
+TICK_ONE = "Tick at least one, or tap Skip if there is one."
+OWN_NUMBER = "Please share your own number with the button, or tap No, thanks."
+NOT_A_PHONE = "That doesn't look like a phone number. Tap a button, or type the number."
+TAP_PHONE_BUTTON = "Please tap a button: share your number, or No, thanks."
+THANK_YOU = "Thank you."
+
+
+def its_this_one(ref: str) -> str:
+    """The button that says the resident's report is this open one."""
+    return f"It's {ref}"
+
+
+def answer_too_long(length: int, max_length: int) -> str:
+    """A typed answer over the question's limit."""
+    return f"That is {length} characters; please keep it to {max_length}."
+
+
+# -- /myreports and /status ----------------------------------------------------------------------
+
+NO_REPORTS = (
+    "You have no reports with updates in this chat. Anonymous reports are not listed: "
+    "check one with /status and its reference. Send /report to make one."
+)
+YOUR_REPORTS = "<b>Your reports</b>"
+STATUS_OF_ONE = "\nSend /status and a reference for one report."
+STATUS_HOW = "Send /status followed by the reference, for example /status K7M-4QR."
+
+
+def no_such_report(ref: str) -> str:
+    """/status with a reference no report has."""
+    return f"No report has the reference {ref}. Please check it."
+
+
+def state_only(ref: str, state: str) -> str:
+    """/status for someone else's report: its state and nothing more."""
+    return f"Report {ref}: {state}."
+
+
+def where_line(location_text: str) -> str:
+    """The place, under a reporter's own /status line."""
+    return f"\nWhere: {escape(location_text)}"

@@ -14,17 +14,25 @@ from handlers.officer import callbacks, cards, replies
 from handlers.officer.queue import queue
 
 
+def _button(callback: callbacks.Callback, pattern: str) -> CallbackQueryHandler[BotContext, None]:
+    """A handler of one of the officers' buttons; a press naming a report or an agency that no
+    longer exists is answered as stale."""
+    return CallbackQueryHandler(callbacks.checked(callback), pattern=pattern)
+
+
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     """The alert card's buttons, the typed notes and questions, the reporter's answers, /queue."""
     return [
-        CallbackQueryHandler(cards.acknowledge, pattern=callbacks.ACKNOWLEDGE),
-        CallbackQueryHandler(cards.resolve_options, pattern=callbacks.RESOLVE),
-        CallbackQueryHandler(cards.resolve_now, pattern=callbacks.RESOLVE_NOW),
-        CallbackQueryHandler(replies.note_prompt, pattern=callbacks.RESOLVE_WITH_NOTE),
-        CallbackQueryHandler(cards.refer_options, pattern=callbacks.REFER),
-        CallbackQueryHandler(cards.refer_to, pattern=callbacks.REFER_TO),
-        CallbackQueryHandler(replies.question_prompt, pattern=callbacks.ASK),
-        CallbackQueryHandler(cards.details, pattern=callbacks.DETAILS),
+        _button(cards.acknowledge, callbacks.ACKNOWLEDGE),
+        _button(cards.resolve_options, callbacks.RESOLVE),
+        _button(cards.resolve_now, callbacks.RESOLVE_NOW),
+        CallbackQueryHandler(
+            callbacks.checked(replies.note_prompt), pattern=callbacks.RESOLVE_WITH_NOTE
+        ),
+        _button(cards.refer_options, callbacks.REFER),
+        _button(cards.refer_to, callbacks.REFER_TO),
+        _button(replies.question_prompt, callbacks.ASK),
+        _button(cards.details, callbacks.DETAILS),
         MessageHandler(filters.ChatType.GROUPS & replies.TYPED_REPLY, replies.typed_reply),
         MessageHandler(filters.ChatType.PRIVATE & replies.TYPED_REPLY, replies.reporter_answer),
         CommandHandler("queue", queue),

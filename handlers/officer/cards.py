@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
+from bot import buttons
 from bot.context import BotContext
 from bot.officers import texts
 from bot.officers.service import Outcome
@@ -77,8 +78,9 @@ async def resolve_now(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id,) = callbacks.parts(update)
-    await resolve(context, query.message.chat.id, report_id, agency_id, int(card_id), user, None)
+    report_id, agency_id, button = callbacks.parts(update)
+    card_id = callbacks.card_id(button)
+    await resolve(context, query.message.chat.id, report_id, agency_id, card_id, user, None)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.delete()
@@ -124,10 +126,10 @@ async def refer_options(update: Update, context: BotContext) -> None:
         [
             InlineKeyboardButton(
                 context.services.config.agency(target).name,
-                callback_data=callbacks.referral_choice(report_id, agency_id, card_id, index),
+                callback_data=callbacks.referral_choice(report_id, agency_id, card_id, target),
             )
         ]
-        for index, target in enumerate(targets)
+        for target in targets
     ]
     await context.bot.send_message(
         query.message.chat.id,
@@ -142,9 +144,16 @@ async def refer_to(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id, index) = callbacks.parts(update)
+    report_id, agency_id, button = callbacks.parts(update)
+    card_id = callbacks.card_id(button)
     officers = context.services.officers
-    target = await officers.referral_choice(report_id, agency_id, int(index))
+    target: str | None
+    if isinstance(button, buttons.LegacyReferTo):
+        # A choice sent before the button codec names the team by its place in the list.
+        target = await officers.referral_choice(report_id, agency_id, button.index)
+    else:
+        assert isinstance(button, buttons.ReferTo)
+        target = button.target
     if target is None:
         await query.answer(texts.STALE_CHOICE, show_alert=True)
         return
@@ -157,7 +166,7 @@ async def refer_to(update: Update, context: BotContext) -> None:
     await query.answer(texts.REFERRED)
     name = context.services.config.agency(target).name
     line = texts.referred_line(name, user.first_name, _when(context))
-    await _close_card(context, query.message.chat.id, int(card_id), line)
+    await _close_card(context, query.message.chat.id, card_id, line)
     if isinstance(query.message, Message):
         await query.message.delete()
 

@@ -26,13 +26,12 @@ async def note_prompt(update: Update, context: BotContext) -> None:
     query, user = update.callback_query, update.effective_user
     if query is None or user is None or query.message is None:
         return
-    report_id, agency_id, (card_id,) = callbacks.parts(update)
+    report_id, agency_id, button = callbacks.parts(update)
+    card_id = callbacks.card_id(button)
     if await authorised(update, context, "resolve") is None:
         return
     await query.answer()
-    await _prompt(
-        context, "note", query.message.chat.id, report_id, agency_id, int(card_id), user.id
-    )
+    await _prompt(context, "note", query.message.chat.id, report_id, agency_id, card_id, user.id)
 
 
 async def question_prompt(update: Update, context: BotContext) -> None:

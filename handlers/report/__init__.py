@@ -28,12 +28,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import buttons
 from bot import texts as general_texts
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
 from bot.telegram.timeouts import SweptConversationHandler
-from handlers.report import keyboards as kb
 from handlers.report.answers import (
     category_chosen,
     contact_chosen,
@@ -80,6 +80,7 @@ from handlers.report.flow import (
     draft_of,
     finish,
     go,
+    pressed,
     send,
     stale,
     unexpected,
@@ -121,8 +122,8 @@ async def offer_resume(update: Update, context: BotContext) -> str:
 async def resume_choice(update: Update, context: BotContext) -> str | int:
     """Carries on at the step the resident was at, or starts a new report."""
     await ack(update)
-    choice = kb.args(update.callback_query.data if update.callback_query else None)
-    if choice == ["restart"]:
+    choice = pressed(update, buttons.Resume)
+    if choice is not None and choice.choice == "restart":
         return await begin(update, context)
     draft = draft_of(context)
     return await go(update, context, draft.step or EMERGENCY, remember=False)
@@ -167,8 +168,10 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND
 
-    def button(action: str, callback: Any) -> CallbackQueryHandler[BotContext, Any]:
-        return CallbackQueryHandler(callback, pattern=kb.pattern(action))
+    def button(kind: type[buttons.Button], callback: Any) -> CallbackQueryHandler[BotContext, Any]:
+        return CallbackQueryHandler(callback, pattern=buttons.pattern(kind))
+
+    menu_report = buttons.exactly(buttons.Menu("report"))
 
     with warnings.catch_warnings():
         # PTB warns that buttons are tracked per chat, not per message: intended here, as
@@ -179,51 +182,54 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
             entry_points=[
                 CommandHandler("report", begin, filters=private),
                 CommandHandler("start", begin, filters=private & filters.Regex(r"^/start report")),
-                CallbackQueryHandler(begin, pattern=r"^v1:menu:report$"),
+                CallbackQueryHandler(begin, pattern=menu_report),
             ],
             states={
-                EMERGENCY: [button("emg", emergency_answer)],
-                CATEGORY: [button("cat", category_chosen)],
+                EMERGENCY: [button(buttons.Emergency, emergency_answer)],
+                CATEGORY: [button(buttons.PickCategory, category_chosen)],
                 QUESTION: [
-                    button("a", option_chosen),
-                    button("t", option_toggled),
-                    button("d", options_done),
-                    button("s", question_skipped),
+                    button(buttons.PickOption, option_chosen),
+                    button(buttons.ToggleOption, option_toggled),
+                    button(buttons.OptionsDone, options_done),
+                    button(buttons.SkipQuestion, question_skipped),
                     MessageHandler(text, question_typed),
                 ],
                 LOCATION: [
                     MessageHandler(filters.LOCATION, location_shared),
                     MessageHandler(text, location_typed),
                 ],
-                PLACE: [button("place", place_confirmed)],
-                AREA: [button("area", area_chosen)],
-                WHEN: [button("when", when_chosen)],
+                PLACE: [button(buttons.ConfirmPlace, place_confirmed)],
+                AREA: [button(buttons.PickArea, area_chosen)],
+                WHEN: [button(buttons.PickWhen, when_chosen)],
                 WHEN_DATE: [MessageHandler(text, date_typed)],
                 DESCRIPTION: [
                     MessageHandler(text, description_typed),
-                    button("skipdesc", description_skipped),
+                    button(buttons.SkipDescription, description_skipped),
                 ],
                 PHOTOS: [
                     MessageHandler(filters.PHOTO, photo_sent),
                     MessageHandler(filters.Document.IMAGE, photo_as_file),
-                    button("photos", photos_done),
+                    button(buttons.PhotosDone, photos_done),
                 ],
-                CONTACT: [button("contact", contact_chosen)],
+                CONTACT: [button(buttons.PickContact, contact_chosen)],
                 PHONE: [
                     MessageHandler(filters.CONTACT, phone_shared),
                     MessageHandler(text, phone_typed),
                 ],
-                REVIEW: [button("edit", change_part), button("submit", submit)],
-                DUPLICATES: [button("dup", duplicate_chosen)],
-                RESUME: [button("resume", resume_choice)],
+                REVIEW: [button(buttons.ChangePart, change_part), button(buttons.Submit, submit)],
+                DUPLICATES: [
+                    button(buttons.PickDuplicate, duplicate_chosen),
+                    button(buttons.NotDuplicate, duplicate_chosen),
+                ],
+                RESUME: [button(buttons.Resume, resume_choice)],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
             },
             fallbacks=[
                 CommandHandler("cancel", cancel),
-                button("cancel", cancel),
-                button("back", back),
+                button(buttons.Cancel, cancel),
+                button(buttons.Back, back),
                 CommandHandler("report", offer_resume),
-                CallbackQueryHandler(offer_resume, pattern=r"^v1:menu:report$"),
+                CallbackQueryHandler(offer_resume, pattern=menu_report),
                 CommandHandler("help", help_mid_report),
                 MessageHandler(filters.COMMAND, command_mid_report),
                 CallbackQueryHandler(stale),

@@ -8,6 +8,7 @@ import re
 
 from telegram import ReplyKeyboardRemove, Update
 
+from bot import buttons
 from bot.config import Option, Question, questions
 from bot.context import BotContext
 from bot.reporting import texts
@@ -27,10 +28,12 @@ from handlers.report.flow import (
     WHEN,
     WHEN_DATE,
     ack,
+    button_of,
     category_of,
     draft_of,
     finish,
     go,
+    pressed,
     send,
     stale,
     then,
@@ -47,7 +50,8 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{8,18}[0-9]$")
 async def emergency_answer(update: Update, context: BotContext) -> str | int:
     """Stores nothing; danger ends with 999 advice, otherwise asks the category."""
     await ack(update)
-    if kb.args(update.callback_query.data if update.callback_query else None) == ["yes"]:
+    answer = pressed(update, buttons.Emergency)
+    if answer is not None and answer.answer == "yes":
         await finish(update, context)
         await send(update, context, texts.EMERGENCY_ADVICE)
         return END
@@ -56,13 +60,12 @@ async def emergency_answer(update: Update, context: BotContext) -> str | int:
 
 async def category_chosen(update: Update, context: BotContext) -> str | None:
     """Stores the category (a new one clears earlier answers); asks its first question."""
-    await ack(update)
-    config = context.services.config
-    (index,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
-    if not index.isdigit() or int(index) >= len(config.categories):
+    chosen = pressed(update, buttons.PickCategory)
+    category = context.services.config.category(chosen.category) if chosen else None
+    if category is None:
         await stale(update, context)
         return None
-    category = config.categories[int(index)]
+    await ack(update)
     draft = draft_of(context)
     if draft.category != category.id:
         draft.category, draft.answers = category.id, {}
@@ -71,28 +74,37 @@ async def category_chosen(update: Update, context: BotContext) -> str | None:
     return await then(update, context, CATEGORY)
 
 
-def _current_question(update: Update, context: BotContext) -> tuple[Question, list[str]] | None:
+_QUESTION_BUTTONS = (
+    buttons.PickOption,
+    buttons.ToggleOption,
+    buttons.OptionsDone,
+    buttons.SkipQuestion,
+)
+
+
+def _current_question(update: Update, context: BotContext) -> Question | None:
     """The question a button belongs to, if it is the one being asked now."""
     draft = draft_of(context)
-    arguments = kb.args(update.callback_query.data if update.callback_query else None)
-    if not arguments or not arguments[0].isdigit() or draft.category is None:
+    found = button_of(update)
+    if (
+        not isinstance(found, _QUESTION_BUTTONS)
+        or draft.category is None
+        or found.category != draft.category
+    ):
         return None
-    category = category_of(context, draft)
-    index = int(arguments[0])
-    if index >= len(category.questions) or category.questions[index].id != draft.question:
+    if found.question != draft.question:
         return None
-    return category.questions[index], arguments[1:]
+    return questions.question(category_of(context, draft), found.question)
 
 
 def _pressed_option(update: Update, context: BotContext) -> tuple[Question, Option] | None:
     """The question and option a button names, if that question is the one asked now."""
-    found = _current_question(update, context)
-    if found is None or not found[1] or not found[1][0].isdigit():
+    question = _current_question(update, context)
+    found = button_of(update)
+    if question is None or not isinstance(found, (buttons.PickOption, buttons.ToggleOption)):
         return None
-    question, (o_index, *_) = found
-    if int(o_index) >= len(question.options):
-        return None
-    return question, question.options[int(o_index)]
+    option = next((o for o in question.options if o.id == found.option), None)
+    return None if option is None else (question, option)
 
 
 async def option_chosen(update: Update, context: BotContext) -> str | None:
@@ -137,15 +149,14 @@ async def option_toggled(update: Update, context: BotContext) -> str | None:
 
 async def options_done(update: Update, context: BotContext) -> str | None:
     """Closes a several-choice question (at least one ticked); warns where needed."""
-    found = _current_question(update, context)
-    if found is None:
+    question = _current_question(update, context)
+    if question is None:
         await stale(update, context)
         return None
-    question, _ = found
     draft = draft_of(context)
     chosen = draft.answers.get(question.id)
     if not chosen:
-        await ack(update, "Tick at least one, or tap Skip if there is one.")
+        await ack(update, texts.TICK_ONE)
         return None
     await ack(update)
     for option in questions.chosen_options(question, chosen):
@@ -157,12 +168,11 @@ async def options_done(update: Update, context: BotContext) -> str | None:
 
 async def question_skipped(update: Update, context: BotContext) -> str | None:
     """Stores 'skipped' for an optional question; asks what comes next."""
-    found = _current_question(update, context)
-    if found is None or not found[0].optional:
+    question = _current_question(update, context)
+    if question is None or not question.optional:
         await stale(update, context)
         return None
     await ack(update)
-    question, _ = found
     draft = draft_of(context)
     draft.answers[question.id] = None
     questions.prune(category_of(context, draft), draft.answers)
@@ -183,11 +193,7 @@ async def question_typed(update: Update, context: BotContext) -> str | None:
         return None
     text = message.text.strip()
     if len(text) > question.max_length:
-        await send(
-            update,
-            context,
-            f"That is {len(text)} characters; please keep it to {question.max_length}.",
-        )
+        await send(update, context, texts.answer_too_long(len(text), question.max_length))
         return None
     draft.answers[question.id] = text
     return await then(update, context, f"{QUESTION}:{question.id}")
@@ -195,14 +201,14 @@ async def question_typed(update: Update, context: BotContext) -> str | None:
 
 async def when_chosen(update: Update, context: BotContext) -> str | None:
     """Stores now / today / yesterday, or asks for a typed date."""
-    await ack(update)
-    (choice,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
-    if choice == "other":
-        return await go(update, context, WHEN_DATE)
-    if choice not in ("now", "today", "yesterday"):
+    when = pressed(update, buttons.PickWhen)
+    if when is None:
         await stale(update, context)
         return None
-    moment = quick(choice, utc_now(), zone_of(context))
+    await ack(update)
+    if when.choice == "other":
+        return await go(update, context, WHEN_DATE)
+    moment = quick(when.choice, utc_now(), zone_of(context))
     draft = draft_of(context)
     draft.occurred_at, draft.occurred_label = moment.at, moment.label
     return await then(update, context, WHEN)
@@ -235,7 +241,7 @@ async def description_typed(update: Update, context: BotContext) -> str | None:
         await send(update, context, texts.description_too_long(len(text), limit))
         return None
     if not text.strip(". -_"):
-        await send(update, context, texts.DESCRIPTION_EMPTY, kb.skip("skipdesc"))
+        await send(update, context, texts.DESCRIPTION_EMPTY, kb.skip_description())
         return None
     draft_of(context).description = text
     return await then(update, context, DESCRIPTION)
@@ -280,13 +286,13 @@ async def photos_done(update: Update, context: BotContext) -> str:
 
 async def contact_chosen(update: Update, context: BotContext) -> str | None:
     """Stores updates-or-anonymous; asks for a phone number where the category allows it."""
-    await ack(update)
-    (choice,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
-    if choice not in ("updates", "anonymous"):
+    choice = pressed(update, buttons.PickContact)
+    if choice is None:
         await stale(update, context)
         return None
+    await ack(update)
     draft = draft_of(context)
-    draft.anonymous = choice == "anonymous"
+    draft.anonymous = choice.choice == "anonymous"
     if draft.anonymous:
         draft.phone = None
     return await then(update, context, CONTACT)
@@ -300,12 +306,10 @@ async def phone_shared(update: Update, context: BotContext) -> str | None:
     assert message.contact is not None
     assert user is not None
     if message.contact.user_id != user.id:
-        await send(
-            update, context, "Please share your own number with the button, or tap No, thanks."
-        )
+        await send(update, context, texts.OWN_NUMBER)
         return None
     draft_of(context).phone = message.contact.phone_number
-    await send(update, context, "Thank you.", ReplyKeyboardRemove())
+    await send(update, context, texts.THANK_YOU, ReplyKeyboardRemove())
     return await then(update, context, PHONE)
 
 
@@ -321,11 +325,7 @@ async def phone_typed(update: Update, context: BotContext) -> str | None:
     elif _PHONE.match(text):
         draft.phone = text
     else:
-        await send(
-            update,
-            context,
-            "That doesn't look like a phone number. Tap a button, or type the number.",
-        )
+        await send(update, context, texts.NOT_A_PHONE)
         return None
-    await send(update, context, "Thank you.", ReplyKeyboardRemove())
+    await send(update, context, texts.THANK_YOU, ReplyKeyboardRemove())
     return await then(update, context, PHONE)

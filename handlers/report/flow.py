@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Message, ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.ext import ConversationHandler
 
+from bot import buttons
 from bot.config import Category, questions
 from bot.context import BotContext
 from bot.reporting import texts
@@ -48,6 +49,7 @@ REVIEW, DUPLICATES, RESUME = "review", "duplicates", "resume"
 END = ConversationHandler.END
 # Steps that Back does not return to: confirmations and follow-ups of another step.
 _TRANSIENT = {PLACE, WHEN_DATE, DUPLICATES, RESUME, AREA}
+_Kind = TypeVar("_Kind", bound=buttons.Button)
 
 
 # -- the draft and moving between steps ---------------------------------------------------------
@@ -61,6 +63,18 @@ def draft_of(context: BotContext) -> Draft:
         draft = Draft()
         context.user_data[DRAFT] = draft
     return draft
+
+
+def button_of(update: Update) -> buttons.Pressed:
+    """What the button pressed means."""
+    query = update.callback_query
+    return buttons.decode(query.data if query is not None else None)
+
+
+def pressed(update: Update, kind: type[_Kind]) -> _Kind | None:
+    """The button pressed, if it is one of this kind."""
+    found = button_of(update)
+    return found if isinstance(found, kind) else None
 
 
 def category_of(context: BotContext, draft: Draft) -> Category:
@@ -189,7 +203,7 @@ async def ask_when_date(update: Update, context: BotContext, draft: Draft) -> No
 async def ask_description(update: Update, context: BotContext, draft: Draft) -> None:
     """What they saw, in their words."""
     limit = context.services.config.reporting.description_max_chars
-    await send(update, context, texts.description_prompt(limit), kb.skip("skipdesc"))
+    await send(update, context, texts.description_prompt(limit), kb.skip_description())
 
 
 async def ask_photos(update: Update, context: BotContext, draft: Draft) -> None:
@@ -302,7 +316,7 @@ async def unexpected(update: Update, context: BotContext) -> None:
         question = questions.question(category_of(context, draft), draft.question)
         if question is not None and question.kind == "text":
             explain = texts.expected_text
-    message = "Please tap a button: share your number, or No, thanks." if state == PHONE else None
+    message = texts.TAP_PHONE_BUTTON if state == PHONE else None
     await send(update, context, message or explain())
     await ASK[state](update, context, draft)
 

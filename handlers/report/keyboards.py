@@ -1,7 +1,7 @@
-"""The buttons of the report conversation, and what their callback data means.
+"""The buttons of the report conversation.
 
-Callback data is ``v1:r:<action>[:<arg>...]``: versioned, short (Telegram allows 64 bytes), and
-built from indexes into the configuration rather than ids of unbounded length.
+Each button's data is written by the one codec, :mod:`bot.buttons`, and names what it stands
+for by id (category, question, option, area, report), never by position in the configuration.
 
 Keyboards that depend on nothing but their arguments are built once and reused: Telegram
 objects are immutable, and building one costs a share of every step.
@@ -19,34 +19,18 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot import buttons
 from bot.config import Category, Config, Question
 from bot.reporting import texts
 
-PREFIX = "v1:r:"
 
-
-def data(action: str, *args: object) -> str:
-    """Callback data for an action of this conversation."""
-    return ":".join([PREFIX + action, *(str(a) for a in args)])
-
-
-def pattern(action: str) -> str:
-    """The regular expression that matches an action's callback data."""
-    return f"^{PREFIX}{action}(:|$)"
-
-
-def args(callback_data: str | None) -> list[str]:
-    """The arguments of an action's callback data."""
-    return (callback_data or "").split(":")[3:]
-
-
-def _button(text: str, action: str, *arguments: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data(action, *arguments))
+def _button(text: str, pressed: buttons.Button) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=buttons.encode(pressed))
 
 
 def _with_back(rows: list[list[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [*rows, [_button(texts.BACK, "back"), _button(texts.CANCEL, "cancel")]]
+        [*rows, [_button(texts.BACK, buttons.Back()), _button(texts.CANCEL, buttons.Cancel())]]
     )
 
 
@@ -55,32 +39,32 @@ def emergency() -> InlineKeyboardMarkup:
     """Yes / no to the danger question."""
     return InlineKeyboardMarkup(
         [
-            [_button(texts.YES_DANGER, "emg", "yes")],
-            [_button(texts.NO_DANGER, "emg", "no")],
-            [_button(texts.CANCEL, "cancel")],
+            [_button(texts.YES_DANGER, buttons.Emergency("yes"))],
+            [_button(texts.NO_DANGER, buttons.Emergency("no"))],
+            [_button(texts.CANCEL, buttons.Cancel())],
         ]
     )
 
 
 def categories(config: Config) -> InlineKeyboardMarkup:
     """One button per category."""
-    return _with_back([[_button(c.name, "cat", i)] for i, c in enumerate(config.categories)])
+    return _with_back([[_button(c.name, buttons.PickCategory(c.id))] for c in config.categories])
 
 
 def question(category: Category, q: Question, chosen: Sequence[str] = ()) -> InlineKeyboardMarkup:
     """The options of a question (ticked when chosen, for several-choice questions)."""
-    index = category.questions.index(q)
+    c_id, q_id = category.id, q.id
     rows: list[list[InlineKeyboardButton]] = []
-    for o_index, option in enumerate(q.options):
+    for option in q.options:
         if q.kind == "multi":
             label = ("✓ " if option.id in chosen else "") + option.label
-            rows.append([_button(label, "t", index, o_index)])
+            rows.append([_button(label, buttons.ToggleOption(c_id, q_id, option.id))])
         else:
-            rows.append([_button(option.label, "a", index, o_index)])
+            rows.append([_button(option.label, buttons.PickOption(c_id, q_id, option.id))])
     if q.kind == "multi":
-        rows.append([_button(texts.DONE, "d", index)])
+        rows.append([_button(texts.DONE, buttons.OptionsDone(c_id, q_id))])
     if q.optional:
-        rows.append([_button(texts.SKIP, "s", index)])
+        rows.append([_button(texts.SKIP, buttons.SkipQuestion(c_id, q_id))])
     return _with_back(rows)
 
 
@@ -95,7 +79,7 @@ def location() -> ReplyKeyboardMarkup:
         ],
         resize_keyboard=True,
         one_time_keyboard=True,
-        input_field_placeholder="Street, postcode or place",
+        input_field_placeholder=texts.LOCATION_PLACEHOLDER,
     )
 
 
@@ -103,14 +87,19 @@ def location() -> ReplyKeyboardMarkup:
 def confirm_place() -> InlineKeyboardMarkup:
     """Is the place found the right one?"""
     return InlineKeyboardMarkup(
-        [[_button(texts.YES_RIGHT, "place", "yes"), _button(texts.NO_RETRY, "place", "no")]]
+        [
+            [
+                _button(texts.YES_RIGHT, buttons.ConfirmPlace("yes")),
+                _button(texts.NO_RETRY, buttons.ConfirmPlace("no")),
+            ]
+        ]
     )
 
 
 def areas(names: Sequence[str]) -> InlineKeyboardMarkup:
     """The district's towns and areas, two to a row."""
-    buttons = [_button(name, "area", i) for i, name in enumerate(names)]
-    return _with_back([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    row = [_button(name, buttons.PickArea(buttons.area_code(name))) for name in names]
+    return _with_back([row[i : i + 2] for i in range(0, len(row), 2)])
 
 
 @cache
@@ -118,10 +107,13 @@ def when() -> InlineKeyboardMarkup:
     """Now, today, yesterday or another day."""
     return _with_back(
         [
-            [_button(texts.NOW, "when", "now"), _button(texts.TODAY, "when", "today")],
             [
-                _button(texts.YESTERDAY, "when", "yesterday"),
-                _button(texts.ANOTHER_DAY, "when", "other"),
+                _button(texts.NOW, buttons.PickWhen("now")),
+                _button(texts.TODAY, buttons.PickWhen("today")),
+            ],
+            [
+                _button(texts.YESTERDAY, buttons.PickWhen("yesterday")),
+                _button(texts.ANOTHER_DAY, buttons.PickWhen("other")),
             ],
         ]
     )
@@ -134,16 +126,16 @@ def back_only() -> InlineKeyboardMarkup:
 
 
 @cache
-def skip(action: str) -> InlineKeyboardMarkup:
-    """Skip this step, or go back."""
-    return _with_back([[_button(texts.SKIP, action)]])
+def skip_description() -> InlineKeyboardMarkup:
+    """No description, or go back."""
+    return _with_back([[_button(texts.SKIP, buttons.SkipDescription())]])
 
 
 @cache
 def photos(count: int) -> InlineKeyboardMarkup:
     """Done with photos, or none at all."""
     label = texts.PHOTOS_DONE if count else texts.NO_PHOTOS
-    return _with_back([[_button(label, "photos")]])
+    return _with_back([[_button(label, buttons.PhotosDone())]])
 
 
 @cache
@@ -151,8 +143,8 @@ def contact() -> InlineKeyboardMarkup:
     """Updates or anonymity."""
     return _with_back(
         [
-            [_button(texts.KEEP_UPDATED, "contact", "updates")],
-            [_button(texts.ANONYMOUS, "contact", "anonymous")],
+            [_button(texts.KEEP_UPDATED, buttons.PickContact("updates"))],
+            [_button(texts.ANONYMOUS, buttons.PickContact("anonymous"))],
         ]
     )
 
@@ -170,32 +162,35 @@ def phone() -> ReplyKeyboardMarkup:
     )
 
 
-REVIEW_PARTS = (
-    ("category", "Change what"),
-    ("answers", "Change answers"),
-    ("location", "Change where"),
-    ("when", "Change when"),
-    ("description", "Change description"),
-    ("photos", "Change photos"),
-    ("contact", "Change contact"),
+_PARTS: tuple[buttons.Part, ...] = (
+    "category",
+    "answers",
+    "location",
+    "when",
+    "description",
+    "photos",
+    "contact",
 )
 
 
 @cache
 def review(has_questions: bool) -> InlineKeyboardMarkup:
     """A Change button for each part, then submit or cancel."""
-    parts = [(p, label) for p, label in REVIEW_PARTS if has_questions or p != "answers"]
-    buttons = [_button(label, "edit", part) for part, label in parts]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([_button(texts.SUBMIT, "submit")])
-    rows.append([_button(texts.CANCEL, "cancel")])
+    parts = [p for p in _PARTS if has_questions or p != "answers"]
+    row = [_button(texts.CHANGE_PART[part], buttons.ChangePart(part)) for part in parts]
+    rows = [row[i : i + 2] for i in range(0, len(row), 2)]
+    rows.append([_button(texts.SUBMIT, buttons.Submit())])
+    rows.append([_button(texts.CANCEL, buttons.Cancel())])
     return InlineKeyboardMarkup(rows)
 
 
 def duplicates(candidates: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     """One button per possible duplicate (report id, reference), and 'mine is new'."""
-    rows = [[_button(f"It's {ref}", "dup", report_id)] for report_id, ref in candidates]
-    rows.append([_button(texts.IS_NEW, "dup", "new")])
+    rows = [
+        [_button(texts.its_this_one(ref), buttons.PickDuplicate(report_id))]
+        for report_id, ref in candidates
+    ]
+    rows.append([_button(texts.IS_NEW, buttons.NotDuplicate())])
     return InlineKeyboardMarkup(rows)
 
 
@@ -205,8 +200,8 @@ def resume() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _button(texts.CONTINUE, "resume", "continue"),
-                _button(texts.START_AGAIN, "resume", "restart"),
+                _button(texts.CONTINUE, buttons.Resume("continue")),
+                _button(texts.START_AGAIN, buttons.Resume("restart")),
             ]
         ]
     )

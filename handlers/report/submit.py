@@ -7,9 +7,9 @@ import logging
 
 from telegram import ReplyKeyboardRemove, Update
 
+from bot import buttons
 from bot.context import BotContext
 from bot.reporting import texts
-from handlers.report import keyboards as kb
 from handlers.report.flow import (
     CATEGORY,
     CONTACT,
@@ -25,6 +25,7 @@ from handlers.report.flow import (
     finish,
     go,
     next_step,
+    pressed,
     send,
     stale,
 )
@@ -35,8 +36,12 @@ logger = logging.getLogger(__name__)
 
 async def change_part(update: Update, context: BotContext) -> str | None:
     """Goes to the step of the part to change; the review follows it."""
+    chosen = pressed(update, buttons.ChangePart)
+    if chosen is None:
+        await stale(update, context)
+        return None
     await ack(update)
-    (part,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
+    part = chosen.part
     draft = draft_of(context)
     draft.reviewing = True
     if part == "category":
@@ -48,9 +53,6 @@ async def change_part(update: Update, context: BotContext) -> str | None:
         draft.photos = []
     steps = {"location": LOCATION, "when": WHEN, "description": DESCRIPTION}
     steps |= {"photos": PHOTOS, "contact": CONTACT}
-    if part not in steps:
-        await stale(update, context)
-        return None
     return await go(update, context, steps[part])
 
 
@@ -75,15 +77,16 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
 
 async def duplicate_chosen(update: Update, context: BotContext) -> str | int | None:
     """Adds the details to the chosen report, or stores a new one."""
-    await ack(update)
-    (choice,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
     draft = draft_of(context)
-    if choice == "new":
+    if pressed(update, buttons.NotDuplicate) is not None:
+        await ack(update)
         return await _store(update, context, None)
-    if not choice.isdigit() or int(choice) not in draft.duplicates:
+    chosen = pressed(update, buttons.PickDuplicate)
+    if chosen is None or chosen.report_id not in draft.duplicates:
         await stale(update, context)
         return None
-    return await _store(update, context, int(choice))
+    await ack(update)
+    return await _store(update, context, chosen.report_id)
 
 
 async def _store(update: Update, context: BotContext, existing: int | None) -> int:

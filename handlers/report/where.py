@@ -7,10 +7,10 @@ import logging
 
 from telegram import ReplyKeyboardRemove, Update
 
+from bot import buttons
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Location
-from handlers.report import keyboards as kb
 from handlers.report.flow import (
     AREA,
     LOCATION,
@@ -21,6 +21,7 @@ from handlers.report.flow import (
     category_of,
     draft_of,
     go,
+    pressed,
     send,
     stale,
     then,
@@ -70,7 +71,9 @@ async def location_shared(update: Update, context: BotContext) -> str | None:
     assert message is not None
     assert message.location is not None
     point = message.location
-    return await _accept_point(update, context, point.latitude, point.longitude, "Shared location")
+    return await _accept_point(
+        update, context, point.latitude, point.longitude, texts.SHARED_LOCATION
+    )
 
 
 async def location_typed(update: Update, context: BotContext) -> str | int | None:
@@ -105,14 +108,15 @@ async def location_typed(update: Update, context: BotContext) -> str | int | Non
 
 async def place_confirmed(update: Update, context: BotContext) -> str | None:
     """Takes the place found, or asks for the location again."""
-    await ack(update)
     draft = draft_of(context)
     candidate = draft.candidate
-    if kb.args(update.callback_query.data if update.callback_query else None) != ["yes"]:
-        return await go(update, context, LOCATION, remember=False)
-    if candidate is None:
+    answer = pressed(update, buttons.ConfirmPlace)
+    if candidate is None and answer is not None and answer.answer == "yes":
         await stale(update, context)
         return None
+    await ack(update)
+    if candidate is None or answer is None or answer.answer != "yes":
+        return await go(update, context, LOCATION, remember=False)
     return await _accept_point(
         update, context, candidate.latitude, candidate.longitude, candidate.label
     )
@@ -120,13 +124,13 @@ async def place_confirmed(update: Update, context: BotContext) -> str | None:
 
 async def area_chosen(update: Update, context: BotContext) -> str | None:
     """Takes the town or area picked when the resident is not sure exactly."""
-    await ack(update)
+    chosen = pressed(update, buttons.PickArea)
     areas = context.services.locator.areas()
-    (index,) = kb.args(update.callback_query.data if update.callback_query else None) or ["x"]
-    if not index.isdigit() or int(index) >= len(areas):
+    area = next((a for a in areas if chosen and buttons.area_code(a.name) == chosen.area), None)
+    if area is None:
         await stale(update, context)
         return None
-    area = areas[int(index)]
+    await ack(update)
     return await _accept_point(
         update, context, area.latitude, area.longitude, area.name, approximate=True
     )

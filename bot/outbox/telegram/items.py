@@ -11,6 +11,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot import buttons
 from bot.config import Agency, Category, Config
 from bot.outbox import facts
 from bot.outbox.items import LOCATION, MESSAGE, PHOTO, Outgoing
@@ -30,8 +31,9 @@ def officer_buttons(
     """The card's buttons, as a Bot API inline keyboard: Acknowledge until it is, then the
     rest; a sensitive card also offers its details in a private chat."""
 
-    def button(text: str, action: str) -> dict[str, str]:
-        return {"text": text, "callback_data": f"v1:o:{action}:{report.id}:{agency.id}"}
+    def button(text: str, action: buttons.CardActionName) -> dict[str, str]:
+        pressed = buttons.CardAction(action, report.id, agency.id)
+        return {"text": text, "callback_data": buttons.encode(pressed)}
 
     rows = [] if acknowledged else [[button(ACK, "ack")]]
     rows.append([button(RESOLVE, "res"), button(REFER, "ref")])
