@@ -70,8 +70,10 @@ def old_database(tmp_path: Path, server: EmulatorServer) -> Path:
 async def test_the_resident_carries_on_with_the_report_they_were_making(
     old_world: EmulatorClient, old_database: Path
 ) -> None:
-    """Pressing an option on the question the resident was stopped at moves the report on to
-    the next question, and the answers given before the upgrade reach the review."""
+    """The question the resident was stopped at is asked again when they press its old
+    button (whose data named options by their place in the list, which the new version does
+    not trust), with the answers given before the upgrade kept; answering it moves the report
+    on, and those answers reach the review."""
     client = old_world
     alex = Resident(client, RESIDENT["user_id"])
     question = RESIDENT["question"]
@@ -79,8 +81,11 @@ async def test_the_resident_carries_on_with_the_report_they_were_making(
         pressed = await client.press(
             alex.id, None, question["option"], message_id=question["message_id"]
         )
-        following = await client.wait_for_message(RESIDENT["chat_id"], after=pressed.seq)
-        assert RESIDENT["next_question"] in following["text"]
+        again = await client.wait_for_message(RESIDENT["chat_id"], after=pressed.seq)
+        assert question["text"] in again["text"]
+        assert question["option"] in buttons(again)
+        assert question["callback_data"] not in _data(again)
+        following = await alex.tap(question["option"], until=RESIDENT["next_question"])
         assert "Park or open space" in buttons(following)
         await alex.tap("Park or open space", until="Did you see it being dumped?")
         await alex.tap("No", until="Share")

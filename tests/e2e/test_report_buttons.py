@@ -13,10 +13,9 @@ import httpx
 from bot import buttons
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.emulator.client import buttons as labels
-
-from .harness import TOKEN, load, running_bot
-from .resident import Resident
-from .test_report import anonymous_hate_incident
+from tests.support.flows import anonymous_hate_incident
+from tests.support.harness import TOKEN, load, running_bot
+from tests.support.residents import Resident
 
 POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
 STALE_IN_REPORT = "belongs to an earlier question"
