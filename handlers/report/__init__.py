@@ -32,7 +32,6 @@ from bot import texts as general_texts
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
-from bot.telegram.timeouts import SweptConversationHandler
 from handlers.report import keyboards as kb
 from handlers.report.answers import (
     category_chosen,
@@ -84,6 +83,7 @@ from handlers.report.flow import (
     stale,
     unexpected,
 )
+from handlers.report.resume import ReportConversation
 from handlers.report.submit import change_part, duplicate_chosen, submit
 from handlers.report.where import area_chosen, location_shared, location_typed, place_confirmed
 from storage.timestamps import utc_now
@@ -174,7 +174,7 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         # PTB warns that buttons are tracked per chat, not per message: intended here, as
         # every button is checked against the step the resident is at.
         warnings.simplefilter("ignore", PTBUserWarning)
-        conversation = SweptConversationHandler[BotContext](
+        conversation = ReportConversation(
             timeout=timedelta(minutes=timeout_minutes),
             entry_points=[
                 CommandHandler("report", begin, filters=private),
