@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
+from bot.reporting.draft import Draft
 from bot.reporting.service import ReportService
 from bot.telegram.request import AiohttpRequest
 from storage.db import Database
@@ -49,7 +50,7 @@ class Services:
         # Conversations and user_data carry the flows; nothing uses chat_data or bot_data yet,
         # and not storing them saves a copy and a write per update.
         stored = PersistenceInput(bot_data=False, chat_data=False, callback_data=False)
-        persistence = SqlitePersistence(db, store_data=stored)
+        persistence = SqlitePersistence(db, store_data=stored, kinds=[Draft])  # drafts as JSON
         secret = load_or_create_key(key_path(db.path))
         locator = Locator.from_config(config.geography)
         geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)

@@ -1,11 +1,16 @@
-"""Numbered schema migrations, shipped as ``storage/migrations/NNNN_name.sql``."""
+"""Numbered schema migrations, shipped as ``storage/migrations/NNNN_name.sql`` or, for a step
+SQL cannot express, as a Python module ``storage/migrations/mNNNN_name.py`` whose
+``async def migrate(conn)`` runs inside the step's transaction. Steps run in number order,
+whichever their language.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -16,15 +21,21 @@ from storage.timestamps import to_db, utc_now
 logger = logging.getLogger(__name__)
 
 _FILE_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+_MODULE_NAME = re.compile(r"^m(\d{4})_(\w+)\.py$")
+
+# A Python step: given the connection, inside the step's BEGIN IMMEDIATE transaction. It must
+# not commit, and must leave the database as it found it if run again.
+PythonStep = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One schema step: its version number, name and SQL script."""
+    """One schema step: its version number, name, and its SQL script or Python step."""
 
     version: int
     name: str
-    sql: str
+    sql: str = ""
+    python: PythonStep | None = None
 
 
 def load_migrations() -> list[Migration]:
@@ -32,16 +43,13 @@ def load_migrations() -> list[Migration]:
     folder = resources.files("storage").joinpath("migrations")
     found: list[Migration] = []
     for entry in folder.iterdir():
-        match = _FILE_NAME.match(entry.name)
-        if match is None:
-            continue
-        found.append(
-            Migration(
-                version=int(match.group(1)),
-                name=match.group(2),
-                sql=entry.read_text(encoding="utf-8"),
-            )
-        )
+        if match := _FILE_NAME.match(entry.name):
+            sql = entry.read_text(encoding="utf-8")
+            found.append(Migration(int(match.group(1)), match.group(2), sql=sql))
+        elif match := _MODULE_NAME.match(entry.name):
+            module = importlib.import_module(f"storage.migrations.{entry.name.removesuffix('.py')}")
+            step: PythonStep = module.migrate
+            found.append(Migration(int(match.group(1)), match.group(2), python=step))
     found.sort(key=lambda migration: migration.version)
     versions = [migration.version for migration in found]
     if len(set(versions)) != len(versions):
@@ -96,8 +104,7 @@ async def apply_migrations(
             ) as cursor:
                 already = await cursor.fetchone() is not None
             if not already:
-                for statement in split_statements(migration.sql):
-                    await conn.execute(statement)
+                await _run_step(conn, migration)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     (migration.version, migration.name, to_db(utc_now())),
@@ -110,6 +117,14 @@ async def apply_migrations(
             logger.info("applied migration %04d_%s", migration.version, migration.name)
             applied.append(migration.version)
     return applied
+
+
+async def _run_step(conn: aiosqlite.Connection, migration: Migration) -> None:
+    if migration.python is not None:
+        await migration.python(conn)
+        return
+    for statement in split_statements(migration.sql):
+        await conn.execute(statement)
 
 
 async def _run_in_transaction(conn: aiosqlite.Connection, statements: Sequence[str]) -> None:

@@ -1,22 +1,23 @@
 """python-telegram-bot persistence kept in the bot's SQLite file, written through at once.
 
-Conversation keys and states are stored as JSON (states must be ints or strings, as PTB's
-conversation handlers use them); user, chat, bot and callback data are pickled the way
-PTB's own PicklePersistence does, with the running bot replaced by a placeholder.
+Everything is stored as JSON, nothing pickled: conversation keys and states (states must be
+ints or strings, as PTB's conversation handlers use them), and user, chat, bot and callback
+data. A data mapping's keys must be strings and its values plain JSON, or values of the typed
+kinds the persistence is given (the resident's draft, say), each stored as its own versioned
+JSON under a ``"$type"`` tag. A stored value this version cannot read (another version, a
+malformed row) is dropped with a warning, never guessed at: the flow that owned it starts its
+user afresh.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import json
 import logging
-import pickle
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar, cast, overload
 
-from telegram import Bot
 from telegram.ext import BasePersistence, ContextTypes, PersistenceInput
 
 from storage.db import Database
@@ -33,38 +34,24 @@ CallbackData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 Slot = tuple[str, str | int]
 _UNSET = object()
 
-_KNOWN_BOT = "safetybot:the-running-bot"
-_UNKNOWN_BOT = "safetybot:another-bot"
+TYPE_TAG = "$type"
 
 
-class _BotPickler(pickle.Pickler):
-    """Pickles data, writing a placeholder wherever a Bot instance appears."""
+class Stored(Protocol):
+    """A typed value kept in user, chat or bot data: stored as ``{"$type": STORED_AS, ...}``
+    with the fields of its own ``to_json()``."""
 
-    def __init__(self, bot: Bot | None, file: io.BytesIO) -> None:
-        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._bot = bot
+    STORED_AS: ClassVar[str]
 
-    def persistent_id(self, obj: object) -> str | None:
-        if self._bot is not None and obj is self._bot:
-            return _KNOWN_BOT
-        if isinstance(obj, Bot):
-            return _UNKNOWN_BOT
-        return None
+    def to_json(self) -> dict[str, Any]:
+        """The value as JSON-ready data (without a ``"$type"`` key)."""
+        ...
 
-
-class _BotUnpickler(pickle.Unpickler):
-    """Unpickles data, putting the running bot back where it was (another bot: None)."""
-
-    def __init__(self, bot: Bot | None, file: io.BytesIO) -> None:
-        super().__init__(file)
-        self._bot = bot
-
-    def persistent_load(self, pid: object) -> Bot | None:
-        if pid == _KNOWN_BOT:
-            return self._bot
-        if pid == _UNKNOWN_BOT:
-            return None
-        raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """The value back; raises ValueError, with a message free of personal data, for a
+        version it cannot read or malformed data."""
+        ...
 
 
 class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
@@ -74,7 +61,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
     transaction, so a conversation's state can be committed with the change it led to.
     """
 
-    __slots__ = ("_committed", "_context_types", "_db")
+    __slots__ = ("_codec", "_committed", "_context_types", "_db")
 
     @overload
     def __init__(
@@ -82,6 +69,8 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         db: Database,
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
+        *,
+        kinds: Iterable[type[Stored]] = (),
     ) -> None: ...
 
     @overload
@@ -91,6 +80,8 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
         context_types: ContextTypes[Any, UD, CD, BD] | None = None,
+        *,
+        kinds: Iterable[type[Stored]] = (),
     ) -> None: ...
 
     def __init__(
@@ -99,10 +90,14 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
         store_data: PersistenceInput | None = None,
         update_interval: float = 60,
         context_types: ContextTypes[Any, UD, CD, BD] | None = None,
+        *,
+        kinds: Iterable[type[Stored]] = (),
     ) -> None:
-        """Keep PTB's data in ``db`` (already open); ``context_types`` gives bot_data's type."""
+        """Keep PTB's data in ``db`` (already open); ``context_types`` gives bot_data's type;
+        ``kinds`` are the typed values that data may hold besides plain JSON."""
         super().__init__(store_data=store_data, update_interval=update_interval)
         self._db = db
+        self._codec = _Codec(kinds)
         self._context_types = cast("ContextTypes[Any, UD, CD, BD]", context_types or ContextTypes())
         # What each slot last committed, so that unchanged data is not written again: PTB hands
         # over the data of every chat and user an update touched, changed or not.
@@ -154,46 +149,29 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             writes.append(self._chat_write(*chat))
         await self._commit(writes)
 
-    # pickling -----------------------------------------------------------------------------
-
-    def _dump(self, data: object) -> bytes:
-        try:
-            # Most data holds no Bot: the plain pickler writes the same bytes as _BotPickler
-            # (whose persistent_id, called back for every object, costs several times more).
-            return pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
-        except pickle.PicklingError:  # a Bot refuses to be pickled: write placeholders
-            buffer = io.BytesIO()
-            _BotPickler(self.bot, buffer).dump(data)
-            return buffer.getvalue()
-
-    def _load(self, blob: bytes) -> Any:
-        # Not S301's untrusted input: these pickles were written by this bot, into its own
-        # database file, exactly as PTB's PicklePersistence writes its file.
-        return _BotUnpickler(self.bot, io.BytesIO(blob)).load()
-
     # reading ------------------------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, UD]:
         """All stored user_data, by user id."""
         rows = await self._db.fetchall("SELECT user_id, data FROM ptb_user_data")
-        return {row["user_id"]: self._load(row["data"]) for row in rows}
+        return {row["user_id"]: cast(UD, self._codec.load(row["data"], "user")) for row in rows}
 
     async def get_chat_data(self) -> dict[int, CD]:
         """All stored chat_data, by chat id."""
         rows = await self._db.fetchall("SELECT chat_id, data FROM ptb_chat_data")
-        return {row["chat_id"]: self._load(row["data"]) for row in rows}
+        return {row["chat_id"]: cast(CD, self._codec.load(row["data"], "chat")) for row in rows}
 
     async def get_bot_data(self) -> BD:
         """The stored bot_data, or a fresh empty one."""
-        blob = await self._db.fetchvalue("SELECT data FROM ptb_bot_data WHERE id = 1")
-        if blob is None:
+        text = await self._db.fetchvalue("SELECT data FROM ptb_bot_data WHERE id = 1")
+        if text is None:
             return self._context_types.bot_data()
-        return cast(BD, self._load(blob))
+        return cast(BD, self._codec.load(text, "bot"))
 
     async def get_callback_data(self) -> CallbackData | None:
         """The stored callback data cache, or None."""
-        blob = await self._db.fetchvalue("SELECT data FROM ptb_callback_data WHERE id = 1")
-        return None if blob is None else cast(CallbackData, self._load(blob))
+        text = await self._db.fetchvalue("SELECT data FROM ptb_callback_data WHERE id = 1")
+        return None if text is None else _callback_data(text)
 
     async def get_conversations(self, name: str) -> dict[ConversationKey, object]:
         """The stored states of one conversation handler, by key tuple."""
@@ -216,11 +194,11 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     def _user_write(self, user_id: int, data: UD) -> _Write:
         """One user's user_data (an empty mapping deletes the row)."""
-        return _Write("user", None, user_id, None if _is_empty(data) else self._dump(data))
+        return _Write("user", None, user_id, None if _is_empty(data) else self._codec.dump(data))
 
     def _chat_write(self, chat_id: int, data: CD) -> _Write:
         """One chat's chat_data (an empty mapping deletes the row)."""
-        return _Write("chat", None, chat_id, None if _is_empty(data) else self._dump(data))
+        return _Write("chat", None, chat_id, None if _is_empty(data) else self._codec.dump(data))
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -244,7 +222,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
 
     async def update_bot_data(self, data: BD) -> None:
         """Store the bot_data."""
-        await self._store(_Write("bot", None, 1, self._dump(data)))
+        await self._store(_Write("bot", None, 1, self._codec.dump(data)))
 
     async def update_callback_data(self, data: CallbackData) -> None:
         """Store the callback data cache."""
@@ -252,7 +230,7 @@ class SqlitePersistence(BasePersistence[UD, CD, BD], Generic[UD, CD, BD]):
             "INSERT INTO ptb_callback_data (id, data) VALUES (1, ?)"
             " ON CONFLICT (id) DO UPDATE SET data = excluded.data"
             " WHERE ptb_callback_data.data <> excluded.data",
-            (self._dump(data),),
+            (json.dumps(data, separators=(",", ":"), allow_nan=False),),
         )
 
     async def drop_chat_data(self, chat_id: int) -> None:
@@ -312,7 +290,7 @@ class _Write:
     kind: str  # conversation, user, chat or bot
     name: str | None  # the conversation's name
     key: int | str  # the conversation's encoded key, the user's or chat's id, 1 for bot_data
-    value: bytes | str | None
+    value: str | None
 
     @property
     def slot(self) -> Slot:
@@ -339,3 +317,74 @@ def _encode_key(key: ConversationKey) -> str:
 
 def _is_empty(data: object) -> bool:
     return isinstance(data, Mapping) and not data
+
+
+def _callback_data(text: str) -> CallbackData | None:
+    """PTB's callback data cache back from its JSON (whose tuples came back as lists)."""
+    try:
+        buttons, queries = json.loads(text)
+        return [(str(uuid), float(at), dict(data)) for uuid, at, data in buttons], dict(queries)
+    except (ValueError, TypeError) as error:
+        logger.warning("stored callback data could not be read (%s); dropped", type(error).__name__)
+        return None
+
+
+class _Codec:
+    """Data mappings to and from their JSON text, typed values under their ``"$type"`` tag."""
+
+    __slots__ = ("_by_name", "_by_type")
+
+    def __init__(self, kinds: Iterable[type[Stored]]) -> None:
+        self._by_type: dict[type[Any], str] = {kind: kind.STORED_AS for kind in kinds}
+        self._by_name: dict[str, type[Stored]] = {kind.STORED_AS: kind for kind in kinds}
+        if len(self._by_name) != len(self._by_type):
+            raise ValueError(f"two kinds stored under one name: {sorted(self._by_type, key=str)}")
+
+    def dump(self, data: object) -> str:
+        """The JSON text of a data mapping; TypeError for what JSON cannot hold unchanged."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"data must be a mapping, not {type(data).__name__}")
+        encoded: dict[str, object] = {}
+        for key, value in data.items():
+            if not isinstance(key, str):
+                raise TypeError(f"data keys must be strings, got {type(key).__name__}")
+            name = self._by_type.get(type(value))
+            encoded[key] = value if name is None else {TYPE_TAG: name, **value.to_json()}
+        return json.dumps(encoded, separators=(",", ":"), allow_nan=False, default=_not_json)
+
+    def load(self, text: object, whose: str) -> dict[str, Any]:
+        """A data mapping back from its JSON text. A typed value that cannot be read is left
+        out, and a row that cannot be read at all gives an empty mapping: each with a warning
+        that names no person and nothing they wrote."""
+        try:
+            if not isinstance(text, str):
+                raise TypeError(f"a {type(text).__name__} value, not JSON text")
+            stored = json.loads(text)
+            if not isinstance(stored, dict):
+                raise TypeError(f"JSON {type(stored).__name__}, not an object")
+        except (ValueError, TypeError) as error:
+            reason = type(error).__name__
+            logger.warning("stored %s data could not be read (%s); dropped", whose, reason)
+            return {}
+        data: dict[str, Any] = {}
+        for key, value in stored.items():
+            if isinstance(value, dict) and TYPE_TAG in value:
+                name = value.pop(TYPE_TAG)
+                kind = self._by_name.get(name) if isinstance(name, str) else None
+                try:
+                    if kind is None:
+                        raise ValueError(f"unknown type {name!r}")
+                    value = kind.from_json(value)
+                except ValueError as error:  # the kind's own words: no personal data
+                    logger.warning("a stored %s in %s data was dropped: %s", name, whose, error)
+                    continue
+                except (TypeError, KeyError, AttributeError) as error:
+                    reason = type(error).__name__
+                    logger.warning("a stored %s in %s data was dropped (%s)", name, whose, reason)
+                    continue
+            data[key] = value
+        return data
+
+
+def _not_json(value: object) -> object:
+    raise TypeError(f"{type(value).__name__} cannot be stored as JSON")

@@ -280,6 +280,10 @@ def timed_out(minutes: float) -> str:
     )
 
 
+NOT_RESUMED = (
+    "Sorry, the report you were making could not be resumed, and nothing was sent. "
+    "Send /report to start again."
+)
 IN_PROGRESS = "You have a report in progress. Carry on with it, or start again?"
 IN_PROGRESS_COMMAND = (
     "You are in the middle of a report. Answer the question above, or send /cancel to stop."

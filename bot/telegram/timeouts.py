@@ -6,11 +6,21 @@ each open conversation's deadline in memory instead, moved on by every update it
 one repeating job ends the conversations silent past it, as PTB would: the ``TIMEOUT`` state's
 handlers run with the conversation's last update and context, then the conversation ends. As
 with PTB, a conversation resumed after a restart gets its deadline at its next update.
+
+The sweep was written when PTB's ``conversation_timeout`` measured about 5 % more CPU per
+update on ``bench/report_burst.py``; on a shared, noisy machine a later re-measurement could
+not tell the two apart reliably, so the sweep stays until a quiet one can. Its price is three
+PTB internals, used here and nowhere else: ``ConversationHandler._conversations`` (the open
+conversations' states by key), ``_update_state(new_state, key)`` (how PTB ends one) and the
+conversation key at index 1 of ``check_update``'s result. :func:`check_ptb_internals` checks
+them when a handler is built, and ``tests/telegram/test_ptb_internals.py`` checks how they
+behave, so a PTB release that changes them fails loudly instead of leaving conversations open.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +29,7 @@ from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
 from telegram import Update
+from telegram import __version__ as ptb_version
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ConversationHandler
 
 logger = logging.getLogger(__name__)
@@ -31,6 +42,36 @@ ConversationKey = tuple[int | str, ...]
 SWEEP_FRACTION = 1 / 60
 SHORTEST_SWEEP_SECONDS = 0.05
 LONGEST_SWEEP_SECONDS = 5.0
+
+
+PTB_INTERNALS = (
+    "ConversationHandler._conversations",
+    "ConversationHandler._update_state(new_state, key)",
+    "the conversation key at index 1 of ConversationHandler.check_update's result",
+)
+
+
+class PTBInternalsChanged(RuntimeError):
+    """python-telegram-bot no longer has the internals the timeout sweep relies on."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"python-telegram-bot {ptb_version} changed {what}, which "
+            f"bot/telegram/timeouts.py relies on (it uses {'; '.join(PTB_INTERNALS)}). "
+            "Adapt the sweep to the new internals, or use PTB's conversation_timeout."
+        )
+
+
+def check_ptb_internals(handler: ConversationHandler[Any]) -> None:
+    """Raise PTBInternalsChanged unless ``handler`` has the internals the sweep uses."""
+    if not isinstance(getattr(handler, "_conversations", None), dict):
+        raise PTBInternalsChanged("ConversationHandler._conversations (no longer a dict)")
+    update_state = getattr(handler, "_update_state", None)
+    if not callable(update_state):
+        raise PTBInternalsChanged("ConversationHandler._update_state (gone)")
+    parameters = list(inspect.signature(update_state).parameters)
+    if parameters[:2] != ["new_state", "key"]:
+        raise PTBInternalsChanged(f"ConversationHandler._update_state's parameters {parameters}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +100,7 @@ class SweptConversationHandler(ConversationHandler[CCT]):
         ``sweep_every`` (seconds) defaults to a sixtieth of the timeout, within 0.05 s and 5 s;
         ``clock`` gives seconds on a clock that never goes back."""
         super().__init__(**kwargs)
+        check_ptb_internals(self)
         self._silence = timeout.total_seconds()
         if self._silence <= 0:
             raise ValueError("the timeout must be positive")
@@ -80,7 +122,7 @@ class SweptConversationHandler(ConversationHandler[CCT]):
     ) -> object | None:
         """Handle the update as ConversationHandler does; while the conversation stays open,
         its deadline is the timeout from now."""
-        key: ConversationKey = check_result[1]
+        key: ConversationKey = check_result[1]  # see the module: a PTB internal
         self._deadlines.pop(key, None)
         self._start_sweeping(application)
         try:

@@ -33,7 +33,6 @@ from bot import texts as general_texts
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
-from bot.telegram.timeouts import SweptConversationHandler
 from handlers.report.answers import (
     category_chosen,
     contact_chosen,
@@ -85,6 +84,7 @@ from handlers.report.flow import (
     stale,
     unexpected,
 )
+from handlers.report.resume import ReportConversation
 from handlers.report.submit import change_part, duplicate_chosen, submit
 from handlers.report.where import area_chosen, location_shared, location_typed, place_confirmed
 from storage.timestamps import utc_now
@@ -177,7 +177,7 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         # PTB warns that buttons are tracked per chat, not per message: intended here, as
         # every button is checked against the step the resident is at.
         warnings.simplefilter("ignore", PTBUserWarning)
-        conversation = SweptConversationHandler[BotContext](
+        conversation = ReportConversation(
             timeout=timedelta(minutes=timeout_minutes),
             entry_points=[
                 CommandHandler("report", begin, filters=private),

@@ -1,10 +1,14 @@
-"""A bot killed with SIGKILL mid-conversation resumes it at the same step when restarted."""
+"""A bot killed with SIGKILL mid-conversation resumes it at the same step when restarted; a
+report begun before an upgrade carries on after it; a draft that cannot be read is explained."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import pickle
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +16,11 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import EmulatorClient
+from bot.reporting import texts
+from bot.reporting.draft import Draft
+from tests.support.flows import ST_ALBANS, finish, to_location
 from tests.support.harness import REPO, TOKEN, load, running_bot, start_bot_process
+from tests.support.residents import Resident
 from tests.support.stored import stored_reports
 
 from .survey_bot import QUESTIONS, survey
@@ -106,3 +114,76 @@ async def test_report_resumes_after_sigkill_with_its_answers(
     assert stored.ref == ref
     assert stored.answers["size"] == "small"
     assert TOKEN not in output
+
+
+def _rewrite_draft(config_path: Path, resident: int, stored: bytes | str) -> None:
+    """Replace the resident's stored user data while the bot is stopped."""
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        db.execute("UPDATE ptb_user_data SET data = ? WHERE user_id = ?", (stored, resident))
+        assert db.total_changes == 1
+
+
+def _stored_draft(config_path: Path, resident: int) -> Draft:
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        (text,) = db.execute(
+            "SELECT data FROM ptb_user_data WHERE user_id = ?", (resident,)
+        ).fetchone()
+    stored = json.loads(text)["report_draft"]
+    assert stored.pop("$type") == "draft"
+    return Draft.from_json(stored)
+
+
+async def test_a_report_begun_before_the_upgrade_carries_on_after_it(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A resident at the location question when the bot stops, their draft still pickled as
+    the previous version stored it, carries on after the new version starts (migration 0006
+    turns the pickle into JSON) with the answers already given."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+    draft = _stored_draft(config_path, resident)
+    assert draft.step == "location"
+    # As the previous version left the file: the draft pickled, migration 0006 not yet run.
+    _rewrite_draft(config_path, resident, pickle.dumps({"report_draft": draft}, protocol=5))
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        db.execute("DELETE FROM schema_migrations WHERE version = 6")
+    async with running_bot(load(config_path)):
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        ref = await finish(sam)
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        row = db.execute("SELECT ref, answers FROM reports").fetchone()
+        kinds = db.execute("SELECT DISTINCT typeof(data) FROM ptb_user_data").fetchall()
+    assert row[0] == ref
+    assert '"size":"small"' in row[1]
+    assert kinds in ([], [("text",)])
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        '{"report_draft": {"$type": "draft", "v": 2, "steps": ["location"]}}',
+        '{"report_draft": {"$type": "draft", "v": 1, "step": "location"}}',
+        "{not json at all",
+    ],
+    ids=["newer-version", "malformed-draft", "malformed-row"],
+)
+async def test_a_draft_that_cannot_be_read_is_explained_and_a_new_report_can_start(
+    client: EmulatorClient, config_path: Path, resident: int, stored: str
+) -> None:
+    """A stored draft the bot cannot read (written by a newer version, or damaged) does not
+    break the conversation: the resident's next message is answered with an apology that the
+    report could not be resumed, and /report starts a new one."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await to_location(sam, "Graffiti", ["No", "Council property", "Smaller than an A4 sheet"])
+    _rewrite_draft(config_path, resident, stored)
+    async with running_bot(load(config_path)):
+        reply = await sam.pin(*ST_ALBANS, until="could not be resumed")
+        assert reply["text"] == texts.NOT_RESUMED
+        reply = await sam.say("/report")
+        assert "is anyone in danger" in reply["text"]
+        reply = await sam.tap("No, nobody is in danger")
+        assert reply["text"] == "What would you like to report?"
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM reports").fetchone() == (0,)

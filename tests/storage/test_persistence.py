@@ -1,13 +1,15 @@
-"""Tests for the SQLite-backed PTB persistence."""
+"""Tests for the SQLite-backed PTB persistence: everything stored as JSON, nothing pickled."""
 
 from __future__ import annotations
 
 import json
+import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram import Update, User
+from telegram import Update
 from telegram.ext import (
     Application,
     CommandHandler,
@@ -19,6 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from bot.reporting.draft import Draft
 from storage.db import Database
 from storage.persistence import SqlitePersistence
 
@@ -76,13 +79,14 @@ def persistence(db: Database) -> SqlitePersistence[Any, Any, Any]:
 
 
 async def test_every_kind_of_data_survives_a_reopen(db_path: Path) -> None:
-    """User, chat, bot, callback data and conversations read back after closing the file."""
-    user = User(id=OTHER, first_name="Ann", is_bot=False)
+    """User, chat, bot, callback data and conversations read back after closing the file,
+    typed values (a draft) among the plain ones."""
+    draft = Draft(step="location", category="graffiti", answers={"kinds": ["tag"]})
     callback: Any = ([("uuid-1", 1714555800.0, {"btn": "yes"})], {"cq-1": "uuid-1"})
     async with await Database.open(db_path) as db:
-        store = SqlitePersistence(db)
+        store = SqlitePersistence(db, kinds=[Draft])
         store.set_bot(_application(store).bot)
-        await store.update_user_data(OTHER, {"draft": {"category": "graffiti"}, "user": user})
+        await store.update_user_data(OTHER, {"draft": draft, "seen": [1, "two", None, 2.5]})
         await store.update_chat_data(-100200, {"agency": "police"})
         await store.update_bot_data({"started": True})
         await store.update_callback_data(callback)
@@ -90,12 +94,12 @@ async def test_every_kind_of_data_survives_a_reopen(db_path: Path) -> None:
         await store.update_conversation("report", (-100200, OTHER), "ASK_WHERE")
         await store.flush()
     async with await Database.open(db_path) as db:
-        store = SqlitePersistence(db)
+        store = SqlitePersistence(db, kinds=[Draft])
         bot = _application(store).bot
         store.set_bot(bot)
         user_data = await store.get_user_data()
-        assert user_data[OTHER]["draft"] == {"category": "graffiti"}
-        assert user_data[OTHER]["user"] == user
+        assert user_data[OTHER]["draft"] == draft
+        assert user_data[OTHER]["seen"] == [1, "two", None, 2.5]
         assert await store.get_chat_data() == {-100200: {"agency": "police"}}
         assert await store.get_bot_data() == {"started": True}
         assert await store.get_callback_data() == callback
@@ -104,6 +108,84 @@ async def test_every_kind_of_data_survives_a_reopen(db_path: Path) -> None:
             (-100200, OTHER): "ASK_WHERE",
         }
         assert await store.get_conversations("other") == {}
+
+
+async def test_nothing_is_stored_as_a_pickle(db: Database) -> None:
+    """Every data row is JSON text; a typed value is stored under its tag and version."""
+    store = SqlitePersistence(db, kinds=[Draft])
+    await store.update_user_data(OTHER, {"report_draft": Draft(step="when", photos=["f-1"])})
+    await store.update_chat_data(OTHER, {"n": 1})
+    await store.update_bot_data({"n": 2})
+    await store.update_callback_data(([("u", 1.0, {"a": 1})], {"q": "u"}))
+    for table in ("ptb_user_data", "ptb_chat_data", "ptb_bot_data", "ptb_callback_data"):
+        kinds = await db.fetchall(f"SELECT typeof(data) AS kind, data FROM {table}")  # noqa: S608
+        assert [row["kind"] for row in kinds] == ["text"], table
+        json.loads(kinds[0]["data"])
+    stored = json.loads(await db.fetchvalue("SELECT data FROM ptb_user_data"))
+    assert stored["report_draft"]["$type"] == "draft"
+    assert stored["report_draft"]["v"] == 1
+    assert stored["report_draft"]["photos"] == ["f-1"]
+
+
+def _stored_draft(**changes: object) -> str:
+    draft = {"$type": "draft", **Draft(step="when", description="Blue van, AB12 CDE").to_json()}
+    return json.dumps({"report_draft": draft | changes, "lang": "en"})
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (_stored_draft(v=2), "draft of version 2"),
+        (_stored_draft(photos="not a list"), "photos: expected list"),
+        (_stored_draft(**{"$type": "survey"}), "unknown type 'survey'"),
+    ],
+)
+async def test_a_typed_value_that_cannot_be_read_is_dropped_with_a_warning(
+    db: Database, caplog: pytest.LogCaptureFixture, text: str, reason: str
+) -> None:
+    """Another version, a malformed draft or an unknown type: the value is left out, the rest
+    of the row is kept, and the warning says why without what the resident wrote."""
+    await db.execute("INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)", (OTHER, text))
+    store = SqlitePersistence(db, kinds=[Draft])
+    with caplog.at_level(logging.WARNING, logger="storage.persistence"):
+        assert await store.get_user_data() == {OTHER: {"lang": "en"}}
+    assert reason in caplog.text
+    assert "Blue van" not in caplog.text
+    assert str(OTHER) not in caplog.text
+
+
+@pytest.mark.parametrize("data", [b"\x80\x05\x95 an old pickle", "{not json", "[1, 2]", '"text"'])
+async def test_a_row_that_cannot_be_read_gives_empty_data(
+    db: Database, caplog: pytest.LogCaptureFixture, data: object
+) -> None:
+    """A pickle left behind, or text that is not a JSON object, reads as no data, with a
+    warning; the bot starts, and the next write replaces the row."""
+    await db.execute("INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)", (OTHER, data))
+    await db.execute("INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)", (OTHER, data))
+    store = SqlitePersistence(db, kinds=[Draft])
+    with caplog.at_level(logging.WARNING, logger="storage.persistence"):
+        assert await store.get_user_data() == {OTHER: {}}
+        assert await store.get_chat_data() == {OTHER: {}}
+    assert "stored user data could not be read" in caplog.text
+    assert "stored chat data could not be read" in caplog.text
+    await store.update_user_data(OTHER, {"lang": "en"})
+    assert await store.get_user_data() == {OTHER: {"lang": "en"}}
+
+
+async def test_data_json_cannot_hold_unchanged_is_refused(
+    persistence: SqlitePersistence[Any, Any, Any], db: Database
+) -> None:
+    """A key that is not a string, a value of no known kind, or a float JSON cannot write is
+    an error at once, and nothing is written."""
+    for data, error in [
+        ({1: "one"}, "keys must be strings"),
+        ({"when": datetime(2026, 1, 1, tzinfo=UTC)}, "datetime cannot be stored as JSON"),
+        ({"draft": Draft()}, "Draft cannot be stored as JSON"),  # not given as a kind
+        ({"x": float("nan")}, "Out of range float"),
+    ]:
+        with pytest.raises((TypeError, ValueError), match=error):
+            await persistence.update_user_data(7, data)
+    assert await db.fetchvalue("SELECT COUNT(*) FROM ptb_user_data") == 0
 
 
 async def test_empty_store_gives_empty_defaults(
@@ -116,12 +198,13 @@ async def test_empty_store_gives_empty_defaults(
     assert await persistence.get_callback_data() is None
 
 
-async def test_the_running_bot_is_swapped_for_a_placeholder(
-    persistence: SqlitePersistence[Any, Any, Any],
+async def test_the_running_bot_is_refused_in_bot_data(
+    persistence: SqlitePersistence[Any, Any, Any], db: Database
 ) -> None:
-    """A bot stored in bot_data comes back as the bot now running."""
-    await persistence.update_bot_data({"bot": persistence.bot})
-    assert (await persistence.get_bot_data())["bot"] is persistence.bot
+    """A bot in bot_data is an error, not a pickled placeholder: nothing is pickled now."""
+    with pytest.raises(TypeError, match="ExtBot cannot be stored as JSON"):
+        await persistence.update_bot_data({"bot": persistence.bot})
+    assert await db.fetchvalue("SELECT COUNT(*) FROM ptb_bot_data") == 0
 
 
 async def test_ended_conversation_is_deleted(
@@ -348,9 +431,11 @@ async def test_a_checkpoint_is_all_or_nothing(
     assert await persistence.get_chat_data() == {5: {"seen": 1}}
 
 
-async def test_a_bot_in_user_data_is_swapped_for_a_placeholder(
+async def test_a_bot_in_user_data_is_refused(
     persistence: SqlitePersistence[Any, Any, Any],
 ) -> None:
-    """Data holding the running bot is stored with a placeholder and gets the bot back."""
-    await persistence.update_user_data(7, {"bot": persistence.bot, "draft": [1]})
-    assert await persistence.get_user_data() == {7: {"bot": persistence.bot, "draft": [1]}}
+    """Data holding the running bot is an error, and the user's earlier data stays as it was."""
+    await persistence.update_user_data(7, {"draft": [1]})
+    with pytest.raises(TypeError, match="ExtBot cannot be stored as JSON"):
+        await persistence.update_user_data(7, {"bot": persistence.bot, "draft": [1]})
+    assert await persistence.get_user_data() == {7: {"draft": [1]}}

@@ -1,0 +1,1 @@
+"""The numbered migrations: SQL scripts, and Python steps for what SQL cannot express."""
