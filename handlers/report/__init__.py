@@ -178,7 +178,7 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         # every button is checked against the step the resident is at.
         warnings.simplefilter("ignore", PTBUserWarning)
         conversation = ReportConversation(
-            timeout=timedelta(minutes=timeout_minutes),
+            conversation_timeout=timedelta(minutes=timeout_minutes),
             entry_points=[
                 CommandHandler("report", begin, filters=private),
                 CommandHandler("start", begin, filters=private & filters.Regex(r"^/start report")),

@@ -17,15 +17,15 @@ from telegram.ext import Application, BaseHandler, ConversationHandler
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
-from bot.telegram.timeouts import SweptConversationHandler
 from handlers.report.flow import DRAFT, END, ack, finish, send
 
 Handler = BaseHandler[Update, BotContext, Any]
 
 
-class ReportConversation(SweptConversationHandler[BotContext]):
-    """The report conversation, timed out by the sweep, whose steps and fallbacks each run only
-    while the resident has a draft (the entry points make one; the timeout needs none)."""
+class ReportConversation(ConversationHandler[BotContext]):
+    """The report conversation (timed out by PTB's ``conversation_timeout``), whose steps and
+    fallbacks each run only while the resident has a draft (the entry points make one; the
+    timeout needs none)."""
 
     __slots__ = ()
 
@@ -36,7 +36,7 @@ class ReportConversation(SweptConversationHandler[BotContext]):
         fallbacks: Sequence[Handler],
         **kwargs: Any,
     ) -> None:
-        """``kwargs`` are SweptConversationHandler's."""
+        """``kwargs`` are ConversationHandler's."""
         super().__init__(
             states=steps_needing_draft(states), fallbacks=needing_draft(fallbacks), **kwargs
         )
