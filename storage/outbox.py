@@ -44,6 +44,14 @@ class OutboxItem:
     result: Mapping[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class SentMessage:
+    """Where a Telegram message the outbox sent is: its chat and its message id."""
+
+    chat_id: int
+    message_id: int
+
+
 class OutboxRepository:
     """Enqueue, claim and settle outbox items."""
 
@@ -92,6 +100,25 @@ class OutboxRepository:
         """The item with this id, if any."""
         row = await self._db.fetchone("SELECT * FROM outbox WHERE id = ?", (item_id,))
         return None if row is None else _item(row)
+
+    async def sent_message(self, dedupe_key: str) -> SentMessage | None:
+        """The Telegram message the item with this key became, once it was sent (the Telegram
+        sender's result is ``{"message_id": N}``, its target the chat id); None while it waits,
+        if it failed, or if no such item is known."""
+        row = await self._db.fetchone(
+            "SELECT target, result FROM outbox WHERE dedupe_key = ? AND state = 'sent'",
+            (dedupe_key,),
+        )
+        if row is None or row["result"] is None:
+            return None
+        message_id = loads_object(row["result"]).get("message_id")
+        try:
+            chat_id = int(row["target"])
+        except ValueError:  # an e-mail address or a webhook: not a Telegram chat
+            return None
+        if not isinstance(message_id, int):
+            return None
+        return SentMessage(chat_id, message_id)
 
     async def claim_due(
         self, *, now: datetime, limit: int = 20, lease: timedelta = DEFAULT_LEASE

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+import aiosqlite
+
 from storage.db import Database
 from storage.reports import Priority, Report, ReportRepository
 from storage.timestamps import from_db, from_db_optional, to_db, to_db_optional
@@ -59,6 +61,15 @@ class LateRouting:
     ack_by: datetime | None
     resolve_by: datetime | None
     reminded_at: datetime | None
+
+
+# Open routings (sent, acknowledged, in progress) with their reports, for the queues.
+_OPEN_ROUTINGS = (
+    "SELECT r.*, a.agency_id AS agency_id, a.state AS agency_state, a.ack_by AS agency_ack_by,"
+    " a.resolve_by AS agency_resolve_by FROM report_agencies a"
+    " JOIN reports r ON r.id = a.report_id"
+    " WHERE a.state IN ('sent', 'acknowledged', 'in_progress')"
+)
 
 
 class RoutingRepository:
@@ -120,22 +131,24 @@ class RoutingRepository:
     async def open_for_agency(self, agency_id: str, *, limit: int = 30) -> list[QueueEntry]:
         """An agency's open reports (not resolved, referred or closed), oldest first."""
         rows = await self._db.fetchall(
-            "SELECT r.*, a.state AS agency_state, a.ack_by AS agency_ack_by,"
-            " a.resolve_by AS agency_resolve_by FROM report_agencies a"
-            " JOIN reports r ON r.id = a.report_id"
-            " WHERE a.agency_id = ? AND a.state IN ('sent', 'acknowledged', 'in_progress')"
-            " ORDER BY r.created_at, r.id LIMIT ?",
+            _OPEN_ROUTINGS + " AND a.agency_id = ? ORDER BY r.created_at, r.id LIMIT ?",
             (agency_id, limit),
         )
-        return [
-            QueueEntry(
-                report=await self._reports.from_row(row),
-                state=row["agency_state"],
-                ack_by=from_db_optional(row["agency_ack_by"]),
-                resolve_by=from_db_optional(row["agency_resolve_by"]),
-            )
-            for row in rows
-        ]
+        return [await self._queue_entry(row) for row in rows]
+
+    async def open_everywhere(self) -> list[tuple[str, QueueEntry]]:
+        """Every agency's open reports, each with the agency it is open at; by agency, each
+        agency's oldest first."""
+        rows = await self._db.fetchall(_OPEN_ROUTINGS + " ORDER BY a.agency_id, r.created_at, r.id")
+        return [(row["agency_id"], await self._queue_entry(row)) for row in rows]
+
+    async def _queue_entry(self, row: aiosqlite.Row) -> QueueEntry:
+        return QueueEntry(
+            report=await self._reports.from_row(row),
+            state=row["agency_state"],
+            ack_by=from_db_optional(row["agency_ack_by"]),
+            resolve_by=from_db_optional(row["agency_resolve_by"]),
+        )
 
     async def agencies(self, report_id: int) -> list[ReportAgency]:
         """The agencies a report was routed to, with their state."""

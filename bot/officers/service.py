@@ -16,7 +16,8 @@ from typing import Any
 
 from bot.config import Config
 from bot.officers.enrolment import Roster
-from bot.officers.queue import queue_text
+from bot.officers.presses import NOT_OFFICER, OPEN_STATES, Card, Press, Presses, Verdict
+from bot.officers.queue import agency_queue, partnership_queue, split
 from bot.officers.replies import Replies
 from bot.outbox.compose import referral_items
 from bot.outbox.items import Outgoing
@@ -43,8 +44,6 @@ class Outcome:
 
 
 _REFUSED = Outcome(allowed=False, changed=False, report=None, state=None)
-# An agency's states in which the report is still its to deal with.
-OPEN_STATES: tuple[AgencyState, ...] = ("sent", "acknowledged", "in_progress")
 
 
 class OfficerService:
@@ -61,6 +60,7 @@ class OfficerService:
         # Which prompt a reply answers: the handlers of replies ask this.
         self.replies = Replies(db)
         self._roster = Roster(config, db)
+        self._presses = Presses(config, db)
 
     # -- who may act (bot.officers.enrolment)
 
@@ -80,20 +80,40 @@ class OfficerService:
         """Take an enrolled officer's rights away at once."""
         return await self._roster.revoke(user_id, agency_id, now)
 
-    async def queues(self, chat_id: int, user_id: int, now: datetime) -> str | None:
-        """The open reports of the agency whose group chat this is, or else of every agency
-        the user is an officer of (HTML); None if the chat and the user are no agency's."""
+    async def queues(
+        self, chat_id: int, user_id: int, now: datetime, *, private: bool, limit: int
+    ) -> list[str] | None:
+        """What /queue shows here, as HTML messages of at most ``limit`` characters: in an
+        agency's group chat its open reports; in a private chat every agency's for an admin,
+        else those of each agency the user is an officer of. None if none of these applies."""
         in_group = self._roster.agency_of_chat(chat_id)
+        if in_group is None and private and self._roster.is_admin(user_id):
+            everywhere = await self._routings.open_everywhere()
+            return split(partnership_queue(self._config, everywhere, now), limit)
         agencies = [in_group] if in_group else await self._roster.agencies_of(user_id)
         if not agencies:
             return None
-        texts = [
-            queue_text(self._config, agency, await self._routings.open_for_agency(agency), now)
+        blocks = [
+            agency_queue(self._config, agency, await self._routings.open_for_agency(agency), now)
             for agency in agencies
         ]
-        return "\n\n".join(texts)
+        return split(blocks, limit)
 
     # -- actions on a report
+
+    async def check(self, press: Press, now: datetime) -> Verdict:
+        """Whether a button press may do what it asks, right now: who pressed it, where, and
+        whether its action still applies (:mod:`bot.officers.presses`)."""
+        report = await self.authorised(
+            press.report_id, press.agency_id, press.officer_id, press.action, now
+        )
+        if report is None:
+            return NOT_OFFICER
+        return await self._presses.check(press, report, now)
+
+    async def card_of(self, report_id: int, agency_id: str) -> Card | None:
+        """Where the report's card for the agency is, once it was sent."""
+        return await self._presses.card_of(report_id, agency_id)
 
     async def authorised(
         self, report_id: int, agency_id: str, officer_id: int, action: str, now: datetime
@@ -286,6 +306,9 @@ class OfficerService:
             return _REFUSED
         if report.reporter_chat_id is None:
             return Outcome(allowed=True, changed=False, report=report, state="anonymous")
+        states = {a.agency_id: a.state for a in await self._routings.agencies(report_id)}
+        if states.get(agency_id) not in OPEN_STATES:  # its part here is over: nothing to ask
+            return await self._outcome(report, agency_id, changed=False)
         agency = self._config.agency(agency_id)
         async with self._db.transaction():
             event = await self._reports.add_event(

@@ -21,6 +21,8 @@ AGENCY_STATE_WORDS = {
 }
 
 REFUSED = "Sorry, only officers of the team this report was sent to can act on it."
+WRONG_CARD = "That button does not belong to this message, so nothing was done."
+RESOLVED = "Resolved. The reporter has been told."
 ACKNOWLEDGED = "Acknowledged. The reporter has been told."
 RESOLVE_QUESTION = "Resolve this report?"
 RESOLVE_WITHOUT_NOTE = "Resolve without a note"
@@ -43,6 +45,9 @@ DETAILS_SENT = "Sent to your private chat with me."
 ANSWER_PASSED = "Thank you: your answer was passed to the team."
 ANSWER_TOO_LATE = "Sorry, that question can no longer be answered here."
 QUEUE_NOT_FOR_YOU = "/queue is for the teams that receive reports."
+QUEUE_IN_PRIVATE = "Send /queue to me in a private chat to see every team's open reports."
+QUEUE_ACK_OVERDUE = ", acknowledgement overdue"
+QUEUE_RESOLUTION_OVERDUE = ", resolution overdue"
 
 
 def state_words(state: str | None) -> str:
@@ -53,6 +58,16 @@ def state_words(state: str | None) -> str:
 def already(state: str | None) -> str:
     """A press on a report that has moved on."""
     return f"This report is already {state_words(state)}."
+
+
+def refused(refusal: str, state: str | None) -> str:
+    """The answer to a press that is refused: not the presser's to make, not made on the card
+    it belongs to, or made when the report's part here is over."""
+    if refusal == "wrong_card":
+        return WRONG_CARD
+    if refusal == "finished":
+        return already(state)
+    return REFUSED
 
 
 def nothing_sent(state: str | None) -> str:
@@ -86,3 +101,23 @@ def resolved_line(officer: str, at: str, note: str | None) -> str:
 def referred_line(target: str, officer: str, at: str) -> str:
     """The reply a referral puts under the card (HTML)."""
     return f"➜ Passed to {escape(target)} by {escape(officer)}, {at}."
+
+
+def queue_heading(agency: str, count: int) -> str:
+    """The heading of an agency's open reports in /queue (HTML)."""
+    return f"<b>{escape(agency)}</b>: {count} open, oldest first"
+
+
+def queue_empty(agency: str) -> str:
+    """An agency with no open reports, in /queue (HTML)."""
+    return f"<b>{escape(agency)}</b>: no open reports."
+
+
+def queue_continued(heading: str) -> str:
+    """A queue heading repeated at the top of the next message."""
+    return f"{heading} (continued)"
+
+
+def queue_sensitive_line(ref: str, ward: str | None, priority: str) -> str:
+    """A sensitive report in the admins' /queue: its reference, area and priority only (HTML)."""
+    return f"• {escape(ref)}: sensitive, {escape(ward or 'area not known')}, {priority} priority"

@@ -1,6 +1,8 @@
 """The buttons on a report's alert card in an agency's group chat: acknowledge, resolve, refer
-and (for a sensitive report) its details in a private chat. Every press is checked at the
-moment it happens (the officers' service decides who may act)."""
+and (for a sensitive report) its details in a private chat. Every press has been checked when
+these run (:func:`handlers.officer.callbacks.checked`: who pressed it, on which message, and
+whether its action still applies); each acts on the card the database holds for the report and
+the agency, and answers the press once."""
 
 from __future__ import annotations
 
@@ -14,19 +16,20 @@ from telegram.error import BadRequest, Forbidden
 from bot import buttons
 from bot.context import BotContext
 from bot.officers import texts
+from bot.officers.presses import Card, Verdict
 from bot.officers.service import Outcome
 from handlers.officer import callbacks
-from storage.reports import Report
 from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 
 
-async def acknowledge(update: Update, context: BotContext) -> None:
+async def acknowledge(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Marks the report acknowledged by the officer's agency and updates the card in place."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
+    assert query is not None
+    assert user is not None
+    assert verdict.card is not None
     report_id, agency_id, _ = callbacks.parts(update)
     services = context.services
     outcome = await services.officers.acknowledge(
@@ -37,61 +40,59 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     await query.answer(texts.ACKNOWLEDGED)
     services.wake_outbox()
     assert outcome.report is not None
-    buttons = services.officers.acknowledged_buttons(outcome.report, agency_id)
+    keyboard = services.officers.acknowledged_buttons(outcome.report, agency_id)
     await _stamp_card(
         context,
-        query.message.chat.id,
+        verdict.card,
         query.message if isinstance(query.message, Message) else None,
         texts.acknowledged_line(user.first_name, _when(context)),
-        InlineKeyboardMarkup.de_json(buttons, context.bot),
+        InlineKeyboardMarkup.de_json(keyboard, context.bot),
     )
 
 
-async def resolve_options(update: Update, context: BotContext) -> None:
+async def resolve_options(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Offers to resolve with or without a note for the reporter."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
+    query = update.callback_query
+    assert query is not None
+    assert verdict.card is not None
     report_id, agency_id, _ = callbacks.parts(update)
-    if await authorised(update, context, "resolve") is None:
-        return
     await query.answer()
-    card_id = query.message.message_id
+    card = verdict.card
 
     def choice(text: str, with_note: bool) -> list[InlineKeyboardButton]:
-        data = callbacks.resolve_choice(report_id, agency_id, card_id, with_note=with_note)
+        data = callbacks.resolve_choice(report_id, agency_id, card.message_id, with_note=with_note)
         return [InlineKeyboardButton(text, callback_data=data)]
 
     markup = InlineKeyboardMarkup(
         [choice(texts.RESOLVE_WITHOUT_NOTE, False), choice(texts.RESOLVE_WITH_NOTE, True)]
     )
     await context.bot.send_message(
-        query.message.chat.id,
+        card.chat_id,
         texts.RESOLVE_QUESTION,
         reply_markup=markup,
-        reply_to_message_id=card_id,
+        reply_to_message_id=card.message_id,
     )
 
 
-async def resolve_now(update: Update, context: BotContext) -> None:
-    """Resolves without a note."""
+async def resolve_now(update: Update, context: BotContext, verdict: Verdict) -> None:
+    """Resolves without a note, then takes the question it answered away."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
+    assert query is not None
+    assert user is not None
+    assert verdict.card is not None
+    report_id, agency_id, _ = callbacks.parts(update)
+    outcome = await resolve(context, verdict.card, report_id, agency_id, user, None)
+    if await _refuse_or_moved(update, outcome):
         return
-    report_id, agency_id, button = callbacks.parts(update)
-    card_id = callbacks.card_id(button)
-    await resolve(context, query.message.chat.id, report_id, agency_id, card_id, user, None)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.delete()
+    await query.answer(texts.RESOLVED)
+    await _take_prompt_away(context, update, verdict)
 
 
 async def resolve(
     context: BotContext,
-    chat_id: int,
+    card: Card,
     report_id: int,
     agency_id: str,
-    card_id: int,
     user: User,
     note: str | None,
 ) -> Outcome:
@@ -103,49 +104,49 @@ async def resolve(
     if outcome.allowed and outcome.changed:
         context.services.wake_outbox()
         line = texts.resolved_line(user.first_name, _when(context), note)
-        await _close_card(context, chat_id, card_id, line)
+        await _close_card(context, card, line)
     return outcome
 
 
-async def refer_options(update: Update, context: BotContext) -> None:
+async def refer_options(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Lists the agencies this report may be passed to."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
+    query = update.callback_query
+    assert query is not None
+    assert verdict.report is not None
+    assert verdict.card is not None
     report_id, agency_id, _ = callbacks.parts(update)
-    report = await authorised(update, context, "refer")
-    if report is None:
-        return
-    targets = context.services.officers.referral_targets(report, agency_id)
+    targets = context.services.officers.referral_targets(verdict.report, agency_id)
     if not targets:
         await query.answer(texts.CANNOT_REFER, show_alert=True)
         return
     await query.answer()
-    card_id = query.message.message_id
+    card = verdict.card
     rows = [
         [
             InlineKeyboardButton(
                 context.services.config.agency(target).name,
-                callback_data=callbacks.referral_choice(report_id, agency_id, card_id, target),
+                callback_data=callbacks.referral_choice(
+                    report_id, agency_id, card.message_id, target
+                ),
             )
         ]
         for target in targets
     ]
     await context.bot.send_message(
-        query.message.chat.id,
+        card.chat_id,
         texts.REFER_QUESTION,
         reply_markup=InlineKeyboardMarkup(rows),
-        reply_to_message_id=card_id,
+        reply_to_message_id=card.message_id,
     )
 
 
-async def refer_to(update: Update, context: BotContext) -> None:
-    """Passes the report to the chosen agency."""
+async def refer_to(update: Update, context: BotContext, verdict: Verdict) -> None:
+    """Passes the report to the chosen agency, then takes the list it was chosen from away."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
+    assert query is not None
+    assert user is not None
+    assert verdict.card is not None
     report_id, agency_id, button = callbacks.parts(update)
-    card_id = callbacks.card_id(button)
     officers = context.services.officers
     target: str | None
     if isinstance(button, buttons.LegacyReferTo):
@@ -166,22 +167,19 @@ async def refer_to(update: Update, context: BotContext) -> None:
     await query.answer(texts.REFERRED)
     name = context.services.config.agency(target).name
     line = texts.referred_line(name, user.first_name, _when(context))
-    await _close_card(context, query.message.chat.id, card_id, line)
-    if isinstance(query.message, Message):
-        await query.message.delete()
+    await _close_card(context, verdict.card, line)
+    await _take_prompt_away(context, update, verdict)
 
 
-async def details(update: Update, context: BotContext) -> None:
+async def details(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Sends a sensitive report's details to the officer's private chat with the bot."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None:
-        return
+    assert query is not None
+    assert user is not None
+    assert verdict.report is not None
     report_id, agency_id, _ = callbacks.parts(update)
     officers = context.services.officers
-    report = await authorised(update, context, "details")
-    if report is None:
-        return
-    text = officers.full_card(report, agency_id)
+    text = officers.full_card(verdict.report, agency_id)
     try:
         await context.bot.send_message(
             user.id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
@@ -193,23 +191,9 @@ async def details(update: Update, context: BotContext) -> None:
     await query.answer(texts.DETAILS_SENT)
 
 
-async def authorised(update: Update, context: BotContext, action: str) -> Report | None:
-    """The report a card button names, if the presser may act on it for that agency now;
-    otherwise the press is answered with a refusal and None returned."""
-    query, user = update.callback_query, update.effective_user
-    assert query is not None
-    assert user is not None
-    report_id, agency_id, _ = callbacks.parts(update)
-    report = await context.services.officers.authorised(
-        report_id, agency_id, user.id, action, utc_now()
-    )
-    if report is None:
-        await query.answer(texts.REFUSED, show_alert=True)
-    return report
-
-
 async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
-    """Answer a refused press or one on a report that has moved on; True if answered."""
+    """Answer a press the action refused, or one on a report that moved on since it was
+    checked (another officer was quicker); True if answered."""
     query = update.callback_query
     assert query is not None
     if not outcome.allowed:
@@ -222,16 +206,17 @@ async def _refuse_or_moved(update: Update, outcome: Outcome) -> bool:
 
 
 async def _stamp_card(
-    context: BotContext, chat_id: int, message: Message | None, line: str, markup: Any
+    context: BotContext, card: Card, message: Message | None, line: str, markup: Any
 ) -> None:
-    """Add a line to the card (who did what, when) and set its buttons."""
+    """Add a line to the card (who did what, when) and set its buttons; ``message`` is the
+    card as the press carried it (the check made sure it is the card)."""
     if message is None:
         return
     try:
         await context.bot.edit_message_text(
             f"{message.text_html}\n\n{line}",
-            chat_id=chat_id,
-            message_id=message.message_id,
+            chat_id=card.chat_id,
+            message_id=card.message_id,
             parse_mode=ParseMode.HTML,
             disable_web_page_preview=True,
             reply_markup=markup,
@@ -240,15 +225,27 @@ async def _stamp_card(
         logger.warning("Could not update an alert card: %s", exc)
 
 
-async def _close_card(context: BotContext, chat_id: int, card_id: int, line: str) -> None:
+async def _close_card(context: BotContext, card: Card, line: str) -> None:
     """Take the card's buttons away (its report is done here) and reply to it with a line."""
     try:
-        await context.bot.edit_message_reply_markup(chat_id, card_id)
+        await context.bot.edit_message_reply_markup(card.chat_id, card.message_id)
         await context.bot.send_message(
-            chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=card_id
+            card.chat_id, line, parse_mode=ParseMode.HTML, reply_to_message_id=card.message_id
         )
     except BadRequest as exc:
         logger.warning("Could not update an alert card: %s", exc)
+
+
+async def _take_prompt_away(context: BotContext, update: Update, verdict: Verdict) -> None:
+    """Delete the prompt under the card whose button was answered (only ever a prompt the
+    check found replying to the card); one already gone is no error."""
+    query = update.callback_query
+    if not verdict.prompt or query is None or query.message is None:
+        return
+    try:
+        await context.bot.delete_message(query.message.chat.id, query.message.message_id)
+    except BadRequest as exc:  # deleted already (a second press, or by hand), or too old
+        logger.info("A prompt under an alert card was not deleted: %s", exc)
 
 
 def _when(context: BotContext) -> str:

@@ -12,8 +12,9 @@ from telegram.ext import filters
 
 from bot.context import BotContext
 from bot.officers import texts
+from bot.officers.presses import Card, Verdict
 from handlers.officer import callbacks
-from handlers.officer.cards import authorised, resolve
+from handlers.officer.cards import resolve
 from handlers.start import not_understood
 from storage.timestamps import utc_now
 
@@ -21,36 +22,30 @@ from storage.timestamps import utc_now
 TYPED_REPLY = filters.REPLY & filters.TEXT & ~filters.COMMAND
 
 
-async def note_prompt(update: Update, context: BotContext) -> None:
+async def note_prompt(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Asks the officer to reply with the note that resolves the report."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
-    report_id, agency_id, button = callbacks.parts(update)
-    card_id = callbacks.card_id(button)
-    if await authorised(update, context, "resolve") is None:
-        return
+    assert query is not None
+    assert user is not None
+    assert verdict.card is not None
+    report_id, agency_id, _ = callbacks.parts(update)
     await query.answer()
-    await _prompt(context, "note", query.message.chat.id, report_id, agency_id, card_id, user.id)
+    await _prompt(context, "note", verdict.card, report_id, agency_id, user.id)
 
 
-async def question_prompt(update: Update, context: BotContext) -> None:
+async def question_prompt(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Asks the officer to reply with the question (anonymous reporters cannot be asked)."""
     query, user = update.callback_query, update.effective_user
-    if query is None or user is None or query.message is None:
-        return
+    assert query is not None
+    assert user is not None
+    assert verdict.report is not None
+    assert verdict.card is not None
     report_id, agency_id, _ = callbacks.parts(update)
-    report = await authorised(update, context, "ask")
-    if report is None:
-        return
-    if report.reporter_chat_id is None:
+    if verdict.report.reporter_chat_id is None:
         await query.answer(texts.ANONYMOUS, show_alert=True)
         return
     await query.answer()
-    card_id = query.message.message_id
-    await _prompt(
-        context, "question", query.message.chat.id, report_id, agency_id, card_id, user.id
-    )
+    await _prompt(context, "question", verdict.card, report_id, agency_id, user.id)
 
 
 async def typed_reply(update: Update, context: BotContext) -> None:
@@ -71,8 +66,11 @@ async def typed_reply(update: Update, context: BotContext) -> None:
     text = message.text.strip()[:1000]
     report_id, agency_id = prompt.report_id, prompt.agency_id
     if prompt.purpose == "note":
-        card_id = prompt.card_message_id
-        outcome = await resolve(context, message.chat.id, report_id, agency_id, card_id, user, text)
+        officers = context.services.officers
+        card = await officers.card_of(report_id, agency_id)
+        if card is None:  # not recorded as sent yet: the one the prompt was offered under
+            card = Card(message.chat.id, prompt.card_message_id)
+        outcome = await resolve(context, card, report_id, agency_id, user, text)
         answer = texts.RESOLVED_WITH_NOTE if outcome.changed else None
     else:
         outcome = await context.services.officers.ask(
@@ -112,17 +110,16 @@ async def reporter_answer(update: Update, context: BotContext) -> None:
 async def _prompt(
     context: BotContext,
     purpose: Literal["note", "question"],
-    chat_id: int,
+    card: Card,
     report_id: int,
     agency_id: str,
-    card_id: int,
     officer_id: int,
 ) -> None:
     """Ask the officer to reply with a note or a question, and remember the prompt's message
     so that the reply is matched to the report and its card."""
     note = purpose == "note"
     sent = await context.bot.send_message(
-        chat_id,
+        card.chat_id,
         texts.NOTE_PROMPT if note else texts.QUESTION_PROMPT,
         reply_markup=ForceReply(
             selective=True,
@@ -131,11 +128,11 @@ async def _prompt(
     )
     await context.services.officers.replies.prompt_sent(
         purpose,
-        chat_id,
+        card.chat_id,
         sent.message_id,
         report_id=report_id,
         agency_id=agency_id,
         officer_id=officer_id,
-        card_message_id=card_id,
+        card_message_id=card.message_id,
         now=utc_now(),
     )

@@ -35,6 +35,17 @@ async def _forge(server: EmulatorServer, chat_id: int, data: str) -> int:
     return int(response.json()["result"]["message_id"])
 
 
+async def _make_old(server: EmulatorServer, chat_id: int, message_id: int, data: str) -> None:
+    """Give a card of today's version the one button an older release sent it with."""
+    markup = {"inline_keyboard": [[{"text": "Old button", "callback_data": data}]]}
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        response = await http.post(
+            f"/bot{TOKEN}/editMessageReplyMarkup",
+            json={"chat_id": chat_id, "message_id": message_id, "reply_markup": markup},
+        )
+    assert response.json()["ok"]
+
+
 async def _press_old(
     client: EmulatorClient, server: EmulatorServer, user: int, chat: int | None, data: str
 ) -> tuple[str, int]:
@@ -151,13 +162,16 @@ async def test_a_version_1_agency_card_is_still_acknowledged_and_stale_targets_a
         gone_report, _ = await _press_old(
             client, server, POLICE_OFFICER, POLICE_HATE_CHAT, "v1:o:ack:999999:herts-police-hate"
         )
-        acknowledged, _ = await _press_old(
-            client,
-            server,
-            POLICE_OFFICER,
-            POLICE_HATE_CHAT,
-            f"v1:o:ack:{report_id}:herts-police-hate",
+        # The card itself as the version before sent it (a button acts only on its own card).
+        old = f"v1:o:ack:{report_id}:herts-police-hate"
+        await _make_old(server, POLICE_HATE_CHAT, card["message_id"], old)
+        pressed_old = await client.press(
+            POLICE_OFFICER, POLICE_HATE_CHAT, "Old button", card["message_id"]
         )
+        answer = await client.wait_for_callback_answer(
+            pressed_old.callback_query_id, after=pressed_old.seq
+        )
+        acknowledged = str(answer.get("text") or "")
     assert STALE in gone_agency
     assert STALE in gone_report
     assert acknowledged == "Acknowledged. The reporter has been told."

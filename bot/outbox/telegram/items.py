@@ -25,6 +25,12 @@ ASK = "Ask the reporter"
 DETAILS = "Details (private)"
 
 
+def card_key(report_id: int, agency_id: str) -> str:
+    """The outbox key of a report's card for an agency (its pin and photos extend it): the
+    officers' buttons find the card the agency was sent by it."""
+    return f"alert:{report_id}:{agency_id}"
+
+
 def officer_buttons(
     report: Report, agency: Agency, *, sensitive: bool, acknowledged: bool = False
 ) -> dict[str, Any]:
@@ -102,7 +108,7 @@ def alerts(
     for agency_id in agencies if agencies is not None else routing.agencies:
         agency = config.agency(agency_id)
         target = str(agency.chat_id)
-        key = f"alert:{report.id}:{agency.id}"
+        key = card_key(report.id, agency.id)
         payload = {
             "text": card(config, report, category, agency, routing),
             "parse_mode": "HTML",
