@@ -8,7 +8,7 @@ ends), sends them, then marks each sent, schedules a retry or marks it failed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -166,8 +166,30 @@ class OutboxRepository:
             (to_db(next_attempt_at), error, item_id),
         )
         if outcome.rowcount > 0:
-            logger.info("outbox item %s will be retried at %s", item_id, next_attempt_at)
+            logger.debug("outbox item %s will be retried at %s", item_id, next_attempt_at)
         return outcome.rowcount > 0
+
+    async def release(self, item_ids: Sequence[int], *, until: datetime, reason: str) -> int:
+        """Give claimed items back untried, due at ``until``: their claim does not count as an
+        attempt. Returns how many were still pending."""
+        outcome = await self._db.execute(
+            "UPDATE outbox SET attempts = MAX(attempts - 1, 0), next_attempt_at = ?,"
+            " last_error = ? WHERE id IN (SELECT value FROM json_each(?)) AND state = 'pending'",
+            (to_db(until), reason, dumps(list(item_ids))),
+        )
+        logger.debug("%s outbox items released until %s", outcome.rowcount, until)
+        return outcome.rowcount
+
+    async def hold_target(self, target: str, *, after: int, until: datetime, reason: str) -> int:
+        """Make the pending items to ``target`` after item ``after`` wait until ``until`` (those
+        due later, or claimed, keep their time), so that they are not claimed only to wait."""
+        outcome = await self._db.execute(
+            "UPDATE outbox SET next_attempt_at = ?, last_error = ?"
+            " WHERE state = 'pending' AND target = ? AND id > ? AND next_attempt_at < ?",
+            (to_db(until), reason, target, after, to_db(until)),
+        )
+        logger.debug("%s outbox items to one target held until %s", outcome.rowcount, until)
+        return outcome.rowcount
 
     async def mark_failed(self, item_id: int, *, error: str) -> bool:
         """Give up on an item; False if the item was not pending."""

@@ -252,6 +252,11 @@ class Dispatcher:
                 if retry_at is not None:
                     self._held[item.target] = _Hold(item.id, retry_at)
                     await self._postpone(ordered[index + 1 :], retry_at, WAITING_BEHIND)
+                    # The target's other pending items wait too, so that the next claims
+                    # take other chats' items rather than these only to put them back.
+                    await self._outbox.hold_target(
+                        item.target, after=item.id, until=retry_at, reason=WAITING_BEHIND
+                    )
                     return
                 hold = self._held.get(item.target)
                 if hold is not None and hold.item_id == item.id:
@@ -322,10 +327,15 @@ class Dispatcher:
                 logger.exception("the fallback for outbox item %s failed", item.id)
 
     async def _postpone(self, items: Sequence[OutboxItem], until: datetime, reason: str) -> None:
-        """Give claimed but untried items back, due at ``until``, in their order."""
+        """Give claimed but untried items back, due at ``until``: one statement, and their
+        claim does not count as an attempt."""
+        if not items:
+            return
+        await self._outbox.release([item.id for item in items], until=until, reason=reason)
         for item in items:
-            await self._outbox.schedule_retry(item.id, next_attempt_at=until, error=reason)
-            self._notify(Settlement(item.id, item.kind, item.attempts, "released", reason, until))
+            self._notify(
+                Settlement(item.id, item.kind, item.attempts - 1, "released", reason, until)
+            )
 
     def _notify(self, settlement: Settlement) -> None:
         if self._observer is not None:

@@ -130,6 +130,48 @@ async def test_a_429_on_an_outbox_send_is_retried_by_the_dispatcher_alone(
     assert stored.attempts == 4
 
 
+@pytest.mark.parametrize("limits", [BURST_LIMITS])
+async def test_a_chat_waiting_out_a_429_is_not_claimed_only_to_wait(
+    client: EmulatorClient,
+    bot: Bot,
+    outbox: OutboxRepository,
+    dispatcher_for: DispatcherFactory,
+    settlements: Settlements,
+    clock: ManualClock,
+) -> None:
+    """While a chat's first item waits for its retry, the chat's later items wait in the
+    outbox: only those claimed in the same batch are given back (once each, not counted as an
+    attempt), the rest are never claimed early, and another chat's items go meanwhile. (Were
+    they claimed batch after batch only to be given back, a backlog behind a busy chat would
+    be rewritten over and over, and each put-back would count as a failed attempt.)"""
+    chat, other = await group(client, bot, "Council"), await group(client, bot, "Police")
+    await client.add_fault("rate_limit", chat_id=chat, hits=1, retry_after=0.2)
+    backlog = [
+        await outbox.enqueue("message", str(chat), {"text": f"Alert {n}"}, now=clock())
+        for n in range(50)
+    ]
+    elsewhere = [
+        await outbox.enqueue("message", str(other), {"text": f"Other {n}"}, now=clock())
+        for n in range(3)
+    ]
+    dispatcher = dispatcher_for(clock=clock)
+    await settlements.sent(*elsewhere)
+    [retry] = settlements.of(backlog[0])
+    assert retry.outcome == "retry"
+    released = {s.item_id for s in settlements.seen if s.outcome == "released"}
+    assert released == set(backlog[1:20])  # the rest of the first batch of 20, and no more
+    clock.advance(seconds=0.2)
+    dispatcher.wake()
+    await settlements.sent(*backlog)
+    for item_id in backlog[1:]:
+        assert [s.outcome for s in settlements.of(item_id)].count("released") <= 1
+        stored = await outbox.get(item_id)
+        assert stored is not None
+        assert stored.attempts == 1
+    texts = [m["text"] for m in await client.bot_messages(chat)]
+    assert texts == [f"Alert {n}" for n in range(50)]
+
+
 async def test_server_errors_and_timeouts_are_retried_until_delivered_once(
     client: EmulatorClient,
     bot: Bot,
