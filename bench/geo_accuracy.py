@@ -2,9 +2,11 @@
 
 Run by hand from the repository root:
 ``python bench/geo_accuracy.py [--count N] [--seed S] [--grid METRES]``.
-Needs the reference files in ../shared/geo (or $SAFETYBOT_GEO_DIR). Besides the random points,
-it checks every point of a square grid over the district (40 m apart by default) for an inside
-point the shipped approximation would refuse.
+Needs the reference files in ../shared/geo (or $SAFETYBOT_GEO_DIR). It measures the default
+configuration twice: with the boundary files it ships, and with them switched off, which is
+the approximation a partnership without boundary files gets. Besides the random points, it
+checks every point of a square grid over the district (40 m apart by default) for an inside
+point either would refuse.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.config import default_config_text, parse_config
 from bot.geo import Locator
 from tests.geo.reference import SEED, geo_dir, inside_grid, truth
+from tests.support.configs import approximating
 
 
 def main() -> int:
-    """Print the accuracy figures of the shipped approximation, and of the boundary files."""
+    """Print the accuracy figures of the default with its boundary files, and without them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=SEED)
@@ -33,27 +36,20 @@ def main() -> int:
         print(f"reference data not found in {folder} (set SAFETYBOT_GEO_DIR)")
         return 2
     geography = parse_config(default_config_text(), base_dir=Path.cwd()).geography
-    exact = geography.model_copy(
-        update={
-            "district_boundary": folder / "st_albans_district.geojson",
-            "wards_boundary": folder / "st_albans_wards.geojson",
-            "neighbours_boundary": folder / "neighbouring_districts.geojson",
-        }
-    )
     for label, locator in (
-        ("shipped places and postcodes", Locator.from_config(geography)),
-        ("boundary files", Locator.from_config(exact)),
+        ("default, shipped boundary files", Locator.from_config(geography)),
+        ("default, boundary files switched off", Locator.from_config(approximating(geography))),
     ):
         report(label, locator, folder, args.count, args.seed)
-    grid(Locator.from_config(geography), folder, args.grid)
+        grid(label, locator, folder, args.grid)
     return 0
 
 
-def grid(locator: Locator, folder: Path, spacing_m: float) -> None:
-    """Count the inside points of a grid over the district that the approximation refuses."""
+def grid(label: str, locator: Locator, folder: Path, spacing_m: float) -> None:
+    """Count the inside points of a grid over the district that the locator refuses."""
     inside = inside_grid(folder, spacing_m)
     refused = sum(locator.locate(*point).verdict == "outside" for point in inside)
-    print(f"== shipped approximation on a {spacing_m:.0f} m grid over the district")
+    print(f"-- {label}, on a {spacing_m:.0f} m grid over the district")
     print(f"inside grid points refused:        {refused} of {len(inside)}")
 
 
@@ -75,6 +71,8 @@ def report(label: str, locator: Locator, folder: Path, count: int, seed: int) ->
     print(f"inside points wrongly refused:     {refused}")
     edge_in = sum(p.verdict == "edge" for p in inside)
     print(f"inside accepted as edge:           {pct(edge_in, len(inside))}")
+    with_ward = sum(p.ward is not None for p in inside)
+    print(f"inside with a ward named:          {pct(with_ward, len(inside))}")
     right = sum(p.verdict == "outside" and p.council == c for p, c in outside)
     print(f"outside recognised, right council: {pct(right, len(outside))}")
     edge_out = sum(p.verdict == "edge" for p, _ in outside)

@@ -13,7 +13,14 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
-from bot.config import TOKEN_ENV, ConfigError, LoadedConfig, load_config, read_token
+from bot.config import (
+    TOKEN_ENV,
+    ConfigError,
+    LoadedConfig,
+    config_warnings,
+    load_config,
+    read_token,
+)
 from bot.geo import GeoDataError, Locator
 from bot.runner import serve
 from storage.db import backup_database
@@ -53,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         "check-config",
         parents=[common],
         help="check a configuration and the data files it names (gazetteer, postcodes, "
-        "boundaries): prints ok, or lists every problem and exits 2",
+        "boundaries): prints ok (after any warnings), or lists every problem and exits 2",
     )
     backup = commands.add_parser(
         "backup",
@@ -92,6 +99,8 @@ def _check_config(loaded: LoadedConfig) -> int:
     except GeoDataError as exc:
         print(_geo_problem(loaded, exc), file=sys.stderr)
         return EXIT_USAGE
+    for warning in config_warnings(loaded.config):
+        print(f"{loaded.source}: warning: {warning}", file=sys.stderr)
     print("ok")
     return EXIT_OK
 

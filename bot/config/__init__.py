@@ -10,6 +10,7 @@ Secrets (the bot token, the webhook secret) never live in the file: they come fr
 environment and are held as ``SecretStr`` so they never appear in a ``repr`` or a log.
 """
 
+from bot.config.checks import config_warnings
 from bot.config.load import (
     LoadedConfig,
     config_from_data,
@@ -20,9 +21,11 @@ from bot.config.load import (
     parse_config,
     read_token,
     read_webhook_secret,
+    shipped_file,
 )
 from bot.config.models import (
     DEFAULT_API_URL,
+    PACKAGE_PREFIX,
     PRIORITIES,
     TOKEN_ENV,
     WEBHOOK_SECRET_ENV,
@@ -55,6 +58,7 @@ from bot.config.problems import ConfigError, Problem
 
 __all__ = [
     "DEFAULT_API_URL",
+    "PACKAGE_PREFIX",
     "PRIORITIES",
     "TOKEN_ENV",
     "WEBHOOK_SECRET_ENV",
@@ -86,6 +90,7 @@ __all__ = [
     "Topic",
     "Webhook",
     "config_from_data",
+    "config_warnings",
     "default_config_data",
     "default_config_text",
     "find_config",
@@ -93,4 +98,5 @@ __all__ = [
     "parse_config",
     "read_token",
     "read_webhook_secret",
+    "shipped_file",
 ]

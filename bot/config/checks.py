@@ -1,12 +1,17 @@
-"""Checks across sections on the raw TOML: identifiers, duplicates, references, channels."""
+"""Checks across sections on the raw TOML: identifiers, duplicates, references, channels; and
+the warnings about a valid configuration that will work, but less well than it could."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 from bot import buttons
+from bot.config.models import PACKAGE_PREFIX, Config
 from bot.config.problems import Problem, key_path
+
+_GEOGRAPHY_FILES = ("district_boundary", "wards_boundary", "neighbours_boundary")
 
 
 def _items(raw: Mapping[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
@@ -53,6 +58,7 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
             chats.setdefault(chat_id, str(agency.get("id")))
         yield from _check_channels(key_path(("agencies", index), raw), agency, raw)
     yield from _check_smtp(raw.get("smtp"))
+    yield from _check_shipped_files(raw.get("geography"))
     yield from _check_button_lengths(raw)
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
@@ -84,6 +90,49 @@ def _check_channels(
         )
     if has_secret and not has_url:
         yield Problem(f"{path}.webhook_url", "is required with webhook_secret_env")
+
+
+def _check_shipped_files(geography: Any) -> Iterable[Problem]:
+    """A ``package:`` path names a file inside the package, never one outside it."""
+    if not isinstance(geography, dict):
+        return
+    for key in (*_GEOGRAPHY_FILES, "gazetteer", "postcodes"):
+        value = geography.get(key)
+        if not (isinstance(value, str) and value.startswith(PACKAGE_PREFIX)):
+            continue
+        inside = PurePosixPath(value.removeprefix(PACKAGE_PREFIX))
+        if not inside.parts or inside.is_absolute() or ".." in inside.parts:
+            yield Problem(
+                f"geography.{key}",
+                f"names a file shipped inside the package, such as "
+                f'"{PACKAGE_PREFIX}geo/outlines/st_albans_district.geojson"; got {value!r}',
+            )
+
+
+def config_warnings(config: Config) -> list[str]:
+    """What a valid configuration will do less well than it could, in words for the person
+    checking it: today, a district decided without boundary files."""
+    geography = config.geography
+    warnings: list[str] = []
+    if geography.district_boundary is None and geography.wards_boundary is None:
+        warnings.append(
+            "geography: no boundary files are named (district_boundary, wards_boundary, "
+            "neighbours_boundary), so the bot will judge whether a pin is in the district from "
+            "its list of places and postcodes. It never turns away a pin it is unsure about: "
+            "near the edge it accepts the report and marks it for the agency to confirm, and "
+            "it names no ward. Name your district's ONS boundary files to decide exactly."
+        )
+    elif geography.neighbours_boundary is None:
+        warnings.append(
+            "geography: no neighbours_boundary is named, so a pin outside the district is "
+            "refused naming the council that covers it only where the list of places is sure."
+        )
+    if geography.wards_boundary is None and any(route.wards for route in config.routes):
+        warnings.append(
+            "routes: some routes name wards, but no wards_boundary is named, so reports carry "
+            "no ward and those routes never match."
+        )
+    return warnings
 
 
 def _check_smtp(smtp: Any) -> Iterable[Problem]:

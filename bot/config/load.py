@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import (
@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from bot.config.checks import cross_check
-from bot.config.models import TOKEN_ENV, WEBHOOK_SECRET_ENV, Config
+from bot.config.models import PACKAGE_PREFIX, TOKEN_ENV, WEBHOOK_SECRET_ENV, Config
 from bot.config.problems import ConfigError, Problem, describe
 
 
@@ -46,7 +46,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> LoadedConfig:
     """Read and validate a configuration; raise ConfigError listing every problem.
 
     Relative paths in a file resolve against that file's folder; those in the shipped default
-    resolve against the current folder.
+    resolve against the current folder. A [geography] file written ``package:PATH`` is one
+    shipped inside the package (see :func:`shipped_file`), wherever the config lives.
     """
     chosen = find_config(path)
     if chosen is None:
@@ -105,6 +106,12 @@ def read_webhook_secret(environ: Mapping[str, str] = os.environ) -> SecretStr | 
     return SecretStr(secret) if secret else None
 
 
+def shipped_file(relative: str) -> Path:
+    """The file of the installed package at ``relative`` (a path inside the ``bot`` package,
+    with forward slashes), whatever the current folder and wherever the config file lives."""
+    return Path(str(resources.files("bot").joinpath(*PurePosixPath(relative).parts)))
+
+
 _PATH_KEYS = {
     "storage": ("database",),
     "geography": (
@@ -126,8 +133,13 @@ def _resolve_paths(raw: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
             continue
         table = dict(table)
         for key in keys:
-            if isinstance(table.get(key), str):  # other types are left for the model to report
-                path = Path(table[key]).expanduser()
-                table[key] = path if path.is_absolute() else base_dir / path
+            value = table.get(key)
+            if not isinstance(value, str):  # other types are left for the model to report
+                continue
+            if section == "geography" and value.startswith(PACKAGE_PREFIX):
+                table[key] = shipped_file(value.removeprefix(PACKAGE_PREFIX))
+                continue
+            path = Path(value).expanduser()
+            table[key] = path if path.is_absolute() else base_dir / path
         resolved[section] = table
     return resolved

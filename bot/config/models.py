@@ -24,6 +24,10 @@ from storage.reports import Priority as Priority  # re-exported: the one definit
 TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
 WEBHOOK_SECRET_ENV = "SAFETYBOT_WEBHOOK_SECRET"  # noqa: S105 - the variable's name, not a secret
 DEFAULT_API_URL = "https://api.telegram.org"
+PACKAGE_PREFIX = "package:"
+"""How a config names a [geography] file shipped inside the package:
+``package:geo/outlines/st_albans_district.geojson`` is that file of the installed ``bot``
+package, wherever the config lives."""
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
 NonEmpty = Annotated[StrictStr, Field(min_length=1)]
@@ -101,7 +105,8 @@ class Geocoding(_Model):
 
 
 class Geography(_Model):
-    """Where the district is: boundary files when given, else the shipped gazetteer."""
+    """Where the district is: boundary files when given (the St Albans default names the ones
+    it ships), else an approximation from the shipped gazetteer."""
 
     district_council: NonEmpty
     district_boundary: Path | None = None

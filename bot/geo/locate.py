@@ -147,11 +147,15 @@ class Locator:
 
     def locate(self, latitude: float, longitude: float) -> Placement:
         """Inside, outside or at the edge of the district, with ward, area, place and council."""
-        judgement = self._judge.judge(latitude, longitude)
-        verdict = judgement.verdict
-        council: str | None = None
+        judgement: Judgement | None = None
         if self._district is not None:
-            verdict = "inside" if self._district.contains(latitude, longitude) else "outside"
+            verdict: Verdict = (
+                "inside" if self._district.contains(latitude, longitude) else "outside"
+            )
+        else:
+            judgement = self._judge.judge(latitude, longitude)
+            verdict = judgement.verdict
+        council: str | None = None
         if verdict == "inside":
             council = self.district_council
         elif verdict == "outside":
@@ -173,12 +177,16 @@ class Locator:
         )
 
     def _neighbouring_council(
-        self, latitude: float, longitude: float, judgement: Judgement
+        self, latitude: float, longitude: float, judgement: Judgement | None
     ) -> str | None:
+        """The neighbours file's council of an outside point, else the approximation's when
+        it is near enough to know (judged only then, when the district file decided)."""
         if self._neighbours is not None:
             name = self._neighbours.containing(latitude, longitude)
             if name is not None:
                 return self.gazetteer.council_for_ons_name(name)
+        if judgement is None:
+            judgement = self._judge.judge(latitude, longitude)
         if judgement.outside_distance_m > _NEIGHBOUR_REACH_M:
             return None
         return judgement.outside_council

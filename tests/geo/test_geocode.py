@@ -52,7 +52,7 @@ async def serve(handler: Handler) -> tuple[web.AppRunner, int]:
 
 @pytest.fixture
 async def geocoder_for(
-    geography: Geography, shipped_locator: Locator
+    geography: Geography, approximate_locator: Locator
 ) -> AsyncIterator[Callable[[Handler], Awaitable[Geocoder]]]:
     """Make geocoders pointed at fake servers, closing everything afterwards."""
     opened: list[tuple[web.AppRunner, Geocoder]] = []
@@ -67,7 +67,7 @@ async def geocoder_for(
                 "min_delay_seconds": 0,
             }
         )
-        geocoder = Geocoder(settings, shipped_locator.gazetteer, shipped_locator.bounds)
+        geocoder = Geocoder(settings, approximate_locator.gazetteer, approximate_locator.bounds)
         opened.append((runner, geocoder))
         return geocoder
 
@@ -100,11 +100,11 @@ async def test_failures_fall_back_to_the_gazetteer(
 
 
 async def test_disabled_geocoding_uses_the_gazetteer(
-    geography: Geography, shipped_locator: Locator
+    geography: Geography, approximate_locator: Locator
 ) -> None:
     """With geocoding disabled the gazetteer answers directly."""
     settings = geography.geocoding.model_copy(update={"enabled": False})
-    geocoder = Geocoder(settings, shipped_locator.gazetteer, shipped_locator.bounds)
+    geocoder = Geocoder(settings, approximate_locator.gazetteer, approximate_locator.bounds)
     found = await geocoder.search("harpenden")
     await geocoder.aclose()
     assert (found[0].display_name, found[0].source) == (

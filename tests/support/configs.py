@@ -9,12 +9,29 @@ from typing import Any
 
 import tomli_w
 
-from bot.config import Config, config_from_data, default_config_data
+from bot.config import Config, Geography, config_from_data, default_config_data
+
+BOUNDARY_FILES = ("district_boundary", "wards_boundary", "neighbours_boundary")
+"""The [geography] keys naming boundary files; without them the bot approximates."""
 
 
 def default_config() -> Config:
     """The St Albans default, validated, with relative paths against the current folder."""
     return config_from_data(default_config_data(), base_dir=Path("."))
+
+
+def without_boundaries(data: dict[str, Any]) -> dict[str, Any]:
+    """Configuration data with its boundary files switched off (changed in place, and
+    returned): the bot then approximates from its gazetteer, as for a partnership that names
+    no boundary files."""
+    for key in BOUNDARY_FILES:
+        data["geography"].pop(key, None)
+    return data
+
+
+def approximating(geography: Geography) -> Geography:
+    """The geography with its boundary files switched off."""
+    return geography.model_copy(update=dict.fromkeys(BOUNDARY_FILES))
 
 
 def agency_data(data: Mapping[str, Any], agency_id: str) -> dict[str, Any]:

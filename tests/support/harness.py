@@ -20,7 +20,7 @@ from bot.context import BotContext
 from bot.outbox.reminders import ReminderTiming
 from bot.runner import serve
 
-from .configs import write_config_data
+from .configs import without_boundaries, write_config_data
 
 TOKEN = "424242:E2E-test-token-not-a-secret"
 BOT_ID = 424242
@@ -35,11 +35,15 @@ def config_data(
     geocoder_url: str | None = None,
     reporting: Mapping[str, int | float] | None = None,
     boundaries: Path | None = None,
+    approximate: bool = False,
 ) -> dict[str, Any]:
     """The St Albans default as data, pointed at the emulator (polling, or a webhook on a port),
-    with geocoding off or at a local fake server, the boundary files of a folder, and extra
-    [reporting] settings (each must be a setting the default has)."""
+    with geocoding off or at a local fake server, the boundary files of a folder (or, when
+    ``approximate``, none: the shipped ones switched off), and extra [reporting] settings (each
+    must be a setting the default has)."""
     data = default_config_data()
+    if approximate:
+        without_boundaries(data)
     telegram = data["telegram"]
     telegram["api_url"] = api_url
     geocoding = data["geography"]["geocoding"]
@@ -52,6 +56,7 @@ def config_data(
         data["geography"].update(
             district_boundary=str(boundaries / "st_albans_district.geojson"),
             wards_boundary=str(boundaries / "st_albans_wards.geojson"),
+            ward_name_property="WD13NM",  # the reference folder's wards are those of 2013
             neighbours_boundary=str(boundaries / "neighbouring_districts.geojson"),
         )
     for key, value in (reporting or {}).items():
@@ -71,6 +76,7 @@ def write_config(
     geocoder_url: str | None = None,
     reporting: Mapping[str, int | float] | None = None,
     boundaries: Path | None = None,
+    approximate: bool = False,
 ) -> Path:
     """Write :func:`config_data` as the folder's config.toml."""
     data = config_data(
@@ -79,6 +85,7 @@ def write_config(
         geocoder_url=geocoder_url,
         reporting=reporting,
         boundaries=boundaries,
+        approximate=approximate,
     )
     return write_config_data(folder, data)
 
