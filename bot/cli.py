@@ -1,4 +1,5 @@
-"""The ``safetybot`` command: run the bot, check a configuration, back up the database."""
+"""The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
+poster."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
+from bot import poster_command
 from bot.config import (
     TOKEN_ENV,
     ConfigError,
@@ -68,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         help="copy the database consistently, even while the bot runs",
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
+    poster_command.add_parser(commands, common)
     return parser
 
 
@@ -90,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_config(loaded)
     if args.command == "backup":
         return _backup(loaded, args.path)
+    if args.command == "poster":
+        return poster_command.run(loaded, args)
     return _run(loaded)
 
 
