@@ -143,7 +143,7 @@ def _items(poster: Poster, size: float) -> list[_Part]:
             _fit(
                 poster.items[0],
                 name,
-                (30, 26, 22, 18),
+                (size + 10, size + 6, size + 2, size - 2),
                 width=TEXT_WIDTH,
                 lines=2,
                 what="the category's name",
@@ -151,7 +151,7 @@ def _items(poster: Poster, size: float) -> list[_Part]:
             _fit(
                 poster.description,
                 _Font(0),
-                (16, 14, 12),
+                range(int(size) - 4, 8, -1),
                 width=TEXT_WIDTH,
                 lines=3,
                 what="the category's description",
@@ -241,24 +241,13 @@ def _plan(poster: Poster) -> _Plan:
         4.0,
         _fit(texts.HOW_IT_WORKS, _Font(13), (13, 11), width=TEXT_WIDTH, lines=2, what="text"),
     ]
-    if poster.note is not None:
-        note = _Font(0, style="italic")
-        below += [
-            2.0,
-            _fit(
-                poster.note,
-                note,
-                (12, 11, 10),
-                width=TEXT_WIDTH,
-                lines=4,
-                what="the category's signpost",
-            ),
-        ]
     room = PAGE_HEIGHT - header_height - footer_height - 2 * 6.0
+    # The words about what to report get the largest type that leaves the code its size.
     for size in (20, 18, 16, 14, 12, 10):
         above: list[_Part] = [headline, 4.0, heading, 2.0, *_items(poster, size), 5.0]
         above += [scan, 2.0]
-        left = room - _height(above) - _height(below) - 2.0
+        under = below + _note(poster, size)
+        left = room - _height(above) - _height(under) - 2.0
         if left >= QR_WANTED:
             break
     if left < QR_SMALLEST:
@@ -267,8 +256,24 @@ def _plan(poster: Poster) -> _Plan:
             "poster per category instead"
         )
     return _Plan(
-        header, header_height, above, below, emergency, footer_height, min(left, QR_LARGEST)
+        header, header_height, above, under, emergency, footer_height, min(left, QR_LARGEST)
     )
+
+
+def _note(poster: Poster, size: float) -> list[_Part]:
+    """The category's signpost under the link, in smaller type than what to report."""
+    if poster.note is None:
+        return []
+    sizes = range(min(12, int(size) - 6), 8, -1)
+    note = _fit(
+        poster.note,
+        _Font(0, style="italic"),
+        sizes,
+        width=TEXT_WIDTH,
+        lines=4,
+        what="the category's signpost",
+    )
+    return [2.0, note]
 
 
 def _height(parts: Iterable[_Part]) -> float:
