@@ -1,9 +1,9 @@
 """How long a poster takes to make, how big the files are, and how big the QR code's modules
 are printed: for the general poster and for each category of the built-in configuration.
 
-Run: ``python bench/poster.py [--repeat N]``. The QR code's module size is what decides the
-distance a phone reads it from (a common rule of thumb: about 10 mm of code per 100 mm of
-distance, for the whole code, so 1 to 2 mm a module for one to two metres).
+Run: ``python bench/poster.py [--repeat N]``. The code's width and its module size decide the
+distance a phone reads it from (a rule of thumb for QR codes: up to about ten times the code's
+width; the larger the modules, the farther).
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@ or PNG (at print resolution).
 
 Everything is placed in millimetres from the bottom left of the page. Each text is fitted to its
 width (wrapped, then shrunk, within a few sizes), and the QR code takes the room that is left,
-within bounds: at its largest it is about 11 cm across, which a phone's camera reads from a
-couple of metres away. The QR code carries its quiet zone (four modules of white, as the QR
-standard asks) inside its square.
+within bounds: 9 to 11 cm across where the words allow (about 2.2 to 2.7 mm a module for the
+St Albans links), which a phone's camera reads from a metre or more away (a rule of thumb for
+QR codes: up to about ten times the code's width). The QR code carries its quiet zone (four
+modules of white, as the QR standard asks) inside its square.
 """
 
 from __future__ import annotations
