@@ -124,6 +124,19 @@ class OutboxRepository:
         claimed = {row["id"]: _item(row) for row in rows}
         return [claimed[item_id] for item_id in ids if item_id in claimed]
 
+    async def claim(
+        self, item_id: int, *, now: datetime, lease: timedelta = DEFAULT_LEASE
+    ) -> OutboxItem | None:
+        """Claim one pending, never tried item whether or not it is due (to send it at once, as
+        a resident's confirmation is); None if it is settled or was claimed before. Like
+        :meth:`claim_due`, the claim is a lease and counts an attempt."""
+        rows = await self._db.fetchall(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
+            " WHERE id = ? AND state = 'pending' AND attempts = 0 RETURNING *",
+            (to_db(now + lease), item_id),
+        )
+        return _item(rows[0]) if rows else None
+
     async def mark_sent(
         self, item_id: int, *, now: datetime, result: Mapping[str, Any] | None = None
     ) -> bool:

@@ -21,7 +21,7 @@ from bot.outbox.telegram import reporter
 from bot.outbox.telegram.items import alerts
 from bot.outbox.webhook.items import webhook_item
 from bot.routing.rules import Routing
-from storage.outbox import OutboxRepository
+from storage.outbox import DEFAULT_LEASE, OutboxRepository
 from storage.reports import Report
 
 
@@ -94,13 +94,24 @@ async def enqueue_confirmation(
     anonymous: bool,
     followed: bool = False,
     now: datetime,
-) -> None:
+) -> int:
     """Write the reporter's confirmation (:func:`bot.outbox.telegram.reporter.submitted`) to
-    the outbox, inside the caller's transaction (the one that stores the report)."""
+    the outbox, inside the caller's transaction (the one that stores the report); return its
+    id. It is due a lease later: the caller sends it at once after the commit
+    (:func:`bot.outbox.direct.send_now`), so that it does not wait behind the agencies' items,
+    and the dispatcher sends it only if that attempt fails or never happens."""
     item = reporter.submitted(
         report, category, chat_id, draft_token, anonymous=anonymous, followed=followed
     )
-    await enqueue(outbox, [item], now=now)
+    return await outbox.enqueue(
+        item.kind,
+        item.target,
+        item.payload,
+        dedupe_key=item.dedupe_key,
+        now=now,
+        not_before=now + DEFAULT_LEASE,
+        erase_target=item.erase_target,
+    )
 
 
 async def enqueue_referral(

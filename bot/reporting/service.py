@@ -28,6 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class Submitted:
+    """A stored report (or one the resident's details were added to), and the outbox item of
+    the resident's confirmation, for the caller to send at once after the commit (None when
+    the draft had been submitted before)."""
+
+    report: Report
+    confirmation: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class Nearby:
     """An open report that may be the same as the resident's, and how far away it is."""
 
@@ -106,11 +116,11 @@ class ReportService:
         """The report already stored from this draft (Submit tapped again), if there is one."""
         return await self.reports.get_by_draft(draft.token)
 
-    async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
+    async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Submitted:
         """Store the report with a fresh reference, route it, and count it against the daily
         limit; what every channel sends the agencies, and the confirmation to the resident's
         chat, are composed by the outbox and written in the same transaction. A draft already
-        submitted is not stored again: its report is returned.
+        submitted is not stored again: its report is returned, with no confirmation.
 
         An anonymous report stores no chat id and no phone; its count is kept under a keyed
         hash of the resident, never their id (the confirmation's outbox item forgets the chat
@@ -124,7 +134,7 @@ class ReportService:
         async with self._db.transaction():
             stored = await self.submitted_from(draft)
             if stored is not None:
-                return stored
+                return Submitted(stored, None)
             ref = new_reference()
             while await self.reports.ref_exists(ref):
                 ref = new_reference()
@@ -161,7 +171,7 @@ class ReportService:
                     resolve_by=routing.resolve_by,
                 )
             await enqueue_new_report(self._outbox, self._config, report, category, routing, now=now)
-            await enqueue_confirmation(
+            confirmation = await enqueue_confirmation(
                 self._outbox,
                 report,
                 category,
@@ -171,11 +181,11 @@ class ReportService:
                 now=now,
             )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
-        return report
+        return Submitted(report, confirmation)
 
     async def add_to(
         self, report_id: int, draft: Draft, user_id: int, chat_id: int, now: datetime
-    ) -> Report | None:
+    ) -> Submitted | None:
         """Add the resident's details to an existing open report, which they then follow; the
         confirmation to their chat is written to the outbox in the same transaction."""
         report = await self.reports.get(report_id)
@@ -193,7 +203,7 @@ class ReportService:
             await self.reports.add_follower(
                 report_id, None if draft.anonymous else chat_id, at=now, detail=detail
             )
-            await enqueue_confirmation(
+            confirmation = await enqueue_confirmation(
                 self._outbox,
                 report,
                 category,
@@ -205,7 +215,7 @@ class ReportService:
             )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         logger.info("Details added to report %s", report.ref)
-        return report
+        return Submitted(report, confirmation)
 
     def _category(self, draft: Draft) -> Category:
         category = self._config.category(draft.category or "")

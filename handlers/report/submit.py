@@ -9,6 +9,8 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot import buttons
 from bot.context import BotContext
+from bot.outbox.direct import send_now
+from bot.outbox.telegram.sender import TelegramSender
 from bot.reporting import texts
 from handlers.report.flow import (
     CATEGORY,
@@ -95,9 +97,10 @@ async def duplicate_chosen(update: Update, context: BotContext) -> str | int | N
 
 
 async def _store(update: Update, context: BotContext, existing: int | None) -> int:
-    """Stores the report (or adds to an existing one) with its confirmation, which the outbox
-    sends, and forgets the draft; a draft already stored (Submit tapped again after a restart)
-    is told its reference instead."""
+    """Stores the report (or adds to an existing one) with its confirmation in the outbox,
+    forgets the draft, then sends the confirmation at once (the dispatcher retries it if that
+    fails); a draft already stored (Submit tapped again after a restart) is told its
+    reference instead."""
     draft = draft_of(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None
@@ -110,15 +113,19 @@ async def _store(update: Update, context: BotContext, existing: int | None) -> i
         await send(update, context, texts.already_submitted(stored.ref), ReplyKeyboardRemove())
     else:
         now = utc_now()
-        report = None
+        done = None
         if existing is not None:
-            report = await service.add_to(existing, draft, user.id, chat.id, now)
-        if report is None:
-            report = await service.submit(draft, user.id, chat.id, now)
+            done = await service.add_to(existing, draft, user.id, chat.id, now)
+        if done is None:
+            done = await service.submit(draft, user.id, chat.id, now)
         context.services.wake_outbox()  # the alerts and the confirmation were committed with it
         if not anonymous:
-            remember_submitted(update, context, report.id)
+            remember_submitted(update, context, done.report.id)
         await finish(update, context)  # the report is stored: the conversation is over
+        if done.confirmation is not None:  # at once, not behind the agencies' queue
+            outbox = context.services.outbox
+            if not await send_now(outbox, TelegramSender(context.bot), done.confirmation):
+                context.services.wake_outbox()
     if anonymous:
         await forget_resident(context, user.id, chat.id)
     return END

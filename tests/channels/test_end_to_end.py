@@ -89,7 +89,9 @@ async def test_a_referral_reaches_the_other_agencys_email_and_webhook(
         assert not box.messages  # the waste team has its chat only
         pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Refer", card["message_id"])
         await client.wait_for_message(
-            WASTE_CHAT, after=pressed.seq, predicate=lambda m: "Pass this report" in m["text"]
+            WASTE_CHAT,
+            after=pressed.seq,
+            predicate=lambda m: "Pass this report" in (m.get("text") or ""),
         )
         await client.press(WASTE_OFFICER, WASTE_CHAT, ASB)
         await client.wait_for_message(ASB_CHAT, predicate=lambda m: ref in (m.get("text") or ""))

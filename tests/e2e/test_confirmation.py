@@ -16,8 +16,9 @@ from bot.outbox.telegram.limiter import PTB_LIMITER_LOGGER
 from bot.reporting.draft import Draft
 from storage.db import Database
 from storage.persistence import SqlitePersistence
-from tests.support.flows import ST_ALBANS, WASTE_CHAT, reference_in, to_location
-from tests.support.harness import load, running_bot
+from tests.support.configs import write_config_data
+from tests.support.flows import HARPENDEN, ST_ALBANS, WASTE_CHAT, reference_in, to_location
+from tests.support.harness import config_data, load, running_bot
 from tests.support.residents import Message, Resident
 from tests.support.stored import stored_reports
 
@@ -31,12 +32,12 @@ def _has(text: str) -> Any:
     return lambda m: text in (m.get("text") or "")
 
 
-async def _to_review(sam: Resident) -> Message:
-    """A fly-tipping report in St Albans, from /report to the review; the review message."""
+async def _to_review(sam: Resident, where: tuple[float, float] = ST_ALBANS) -> Message:
+    """A fly-tipping report (in St Albans), from /report to the review; the review message."""
     await to_location(
         sam, "Fly tipping", ["+Tyres", "Done", "A car boot load", "Park or open space", "No"]
     )
-    await sam.pin(*ST_ALBANS, until="When did it happen")
+    await sam.pin(*where, until="When did it happen")
     await sam.tap("Now or just now", until="Describe what you saw")
     await sam.tap("Skip", until="Photos help")
     await sam.tap("No photos", until="Shall we keep you updated?")
@@ -148,3 +149,27 @@ async def test_429s_on_the_card_and_the_reference_are_retried_by_the_outbox_quie
     assert [r.getMessage() for r in caplog.records if r.name == PTB_LIMITER_LOGGER] == []
     retried = [r.getMessage() for r in caplog.records if "flood control (429)" in r.getMessage()]
     assert len(retried) == 10  # five for the card, five for the reference: the outbox's
+
+
+async def test_a_reference_does_not_wait_behind_the_agencys_queue(
+    client: EmulatorClient, tmp_path: Path, server_url_folder: tuple[str, Path]
+) -> None:
+    """With the waste team's chat paced to one message a minute, the first report's pin waits
+    a minute behind its card; a second resident who submits meanwhile still gets the
+    reference at once (it is a reply to a resident, sent straight after the commit)."""
+    url, folder = server_url_folder
+    data = config_data(url)
+    data["telegram"]["limits"]["group_messages_per_minute"] = 1
+    config = load(write_config_data(folder, data))
+    first = Resident(client, await client.create_user("Sam"))
+    second = Resident(client, await client.create_user("Alex"))
+    async with running_bot(config):
+        await _to_review(first)
+        review = await _to_review(second, HARPENDEN)  # far enough: not offered as the same
+        ref = reference_in(await first.tap("Submit report", until=REFERENCE))
+        await client.wait_for_message(WASTE_CHAT, predicate=_has(ref))  # its pin now waits
+        pressed = await client.press(second.id, None, "Submit report", review["message_id"])
+        told = await client.wait_for_message(
+            second.id, after=pressed.seq, predicate=_has(REFERENCE), timeout=10
+        )
+    assert reference_in(told) != ref
