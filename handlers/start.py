@@ -71,25 +71,26 @@ async def show_privacy(update: Update, context: BotContext) -> None:
 
 
 async def menu_choice(update: Update, context: BotContext) -> None:
-    """Answers a tap on the main menu."""
+    """Answers a tap on the main menu (once: data that is no menu entry is a stale button)."""
     query = update.callback_query
     if query is None:
         return
-    await query.answer()
     entry = buttons.decode(query.data)
-    choice = entry.choice if isinstance(entry, buttons.Menu) else None
+    if not isinstance(entry, buttons.Menu):  # the pattern let it through (a trailing newline)
+        await stale_button(update, context)
+        return
+    await query.answer()
+    choice = entry.choice
     if choice == "help":
         await show_help(update, context)
     elif choice == "privacy":
         await show_privacy(update, context)
-    elif choice is not None and choice in _NOT_YET and update.effective_chat is not None:
+    elif choice in _NOT_YET and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,
             texts.not_yet_available(_NOT_YET[choice]),
             parse_mode=ParseMode.HTML,
         )
-    else:
-        await stale_button(update, context)
 
 
 async def stale_button(update: Update, context: BotContext) -> None:

@@ -68,16 +68,19 @@ class OutboxRepository:
         dedupe_key: str | None = None,
         now: datetime | None = None,
         not_before: datetime | None = None,
+        erase_target: bool = False,
     ) -> int:
         """Add an item (once per ``dedupe_key``) and return its id.
 
         Enqueueing again with a known ``dedupe_key`` changes nothing and returns the id of
-        the item already there.
+        the item already there. With ``erase_target`` the target is blanked once the item is
+        sent or has failed (an anonymous reporter's chat: see :meth:`mark_sent`).
         """
         created = now or utc_now()
         result = await self._db.execute(
             "INSERT INTO outbox (kind, target, payload, dedupe_key, next_attempt_at,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+            " created_at, erase_target) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (dedupe_key) DO NOTHING",
             (
                 kind,
                 target,
@@ -85,6 +88,7 @@ class OutboxRepository:
                 dedupe_key,
                 to_db(not_before or created),
                 to_db(created),
+                int(erase_target),
             ),
         )
         if result.rowcount > 0:
@@ -147,16 +151,36 @@ class OutboxRepository:
         claimed = {row["id"]: _item(row) for row in rows}
         return [claimed[item_id] for item_id in ids if item_id in claimed]
 
+    async def claim(
+        self, item_id: int, *, now: datetime, lease: timedelta = DEFAULT_LEASE
+    ) -> OutboxItem | None:
+        """Claim one pending, never tried item whether or not it is due (to send it at once, as
+        a resident's confirmation is); None if it is settled or was claimed before. Like
+        :meth:`claim_due`, the claim is a lease and counts an attempt."""
+        rows = await self._db.fetchall(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?"
+            " WHERE id = ? AND state = 'pending' AND attempts = 0 RETURNING *",
+            (to_db(now + lease), item_id),
+        )
+        return _item(rows[0]) if rows else None
+
     async def mark_sent(
         self, item_id: int, *, now: datetime, result: Mapping[str, Any] | None = None
     ) -> bool:
-        """Record a successful send; False if the item was not pending."""
-        outcome = await self._db.execute(
-            "UPDATE outbox SET state = 'sent', sent_at = ?, result = ?, last_error = NULL"
-            " WHERE id = ? AND state = 'pending'",
+        """Record a successful send; False if the item was not pending.
+
+        An item enqueued with ``erase_target`` loses its target here (and on
+        :meth:`mark_failed`), and the WAL is checkpointed, so that with secure_delete the
+        target is gone from the database file. Call it outside any transaction.
+        """
+        settled = await self._db.fetchall(
+            "UPDATE outbox SET state = 'sent', sent_at = ?, result = ?, last_error = NULL,"
+            " target = CASE WHEN erase_target = 1 THEN '' ELSE target END"
+            " WHERE id = ? AND state = 'pending' RETURNING erase_target",
             (to_db(now), None if result is None else dumps(dict(result)), item_id),
         )
-        return outcome.rowcount > 0
+        await self._checkpoint_if_erased(settled)
+        return bool(settled)
 
     async def schedule_retry(self, item_id: int, *, next_attempt_at: datetime, error: str) -> bool:
         """Record a failed attempt and when to try again; False if the item was not pending."""
@@ -192,14 +216,24 @@ class OutboxRepository:
         return outcome.rowcount
 
     async def mark_failed(self, item_id: int, *, error: str) -> bool:
-        """Give up on an item; False if the item was not pending."""
-        outcome = await self._db.execute(
-            "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state = 'pending'",
+        """Give up on an item; False if the item was not pending. (An ``erase_target``
+        item's target is blanked, as :meth:`mark_sent` does.)"""
+        settled = await self._db.fetchall(
+            "UPDATE outbox SET state = 'failed', last_error = ?,"
+            " target = CASE WHEN erase_target = 1 THEN '' ELSE target END"
+            " WHERE id = ? AND state = 'pending' RETURNING erase_target",
             (error, item_id),
         )
-        if outcome.rowcount > 0:
+        if settled:
             logger.warning("outbox item %s failed for good", item_id)
-        return outcome.rowcount > 0
+        await self._checkpoint_if_erased(settled)
+        return bool(settled)
+
+    async def _checkpoint_if_erased(self, settled: list[aiosqlite.Row]) -> None:
+        """After a target was blanked, copy the WAL into the file and truncate it, so that no
+        older copy of the row remains there either."""
+        if any(row["erase_target"] for row in settled):
+            await self._db.checkpoint()
 
     async def count_pending(self) -> int:
         """How many items are still to be sent."""

@@ -48,6 +48,7 @@ class NewReport:
     contact_phone: str | None = None
     priority: Priority = "normal"
     photos: Sequence[str] = ()
+    draft_token: str | None = None  # the draft it was submitted from (see get_by_draft)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +105,8 @@ class ReportRepository:
             result = await self._db.execute(
                 "INSERT INTO reports (ref, category, answers, description, latitude, longitude,"
                 " location_text, ward, outside_district, needs_location_check, occurred_at,"
-                " created_at, reporter_chat_id, anonymous, contact_phone, priority)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, reporter_chat_id, anonymous, contact_phone, priority, draft_token)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     normalise_ref(new.ref),
                     new.category,
@@ -123,6 +124,7 @@ class ReportRepository:
                     int(new.anonymous),
                     new.contact_phone,
                     new.priority,
+                    new.draft_token,
                 ),
             )
             report_id = result.inserted_id
@@ -146,6 +148,11 @@ class ReportRepository:
     async def get_by_ref(self, ref: str) -> Report | None:
         """The report with this reference, however it was typed (case, spaces)."""
         row = await self._db.fetchone("SELECT * FROM reports WHERE ref = ?", (normalise_ref(ref),))
+        return None if row is None else await self.from_row(row)
+
+    async def get_by_draft(self, draft_token: str) -> Report | None:
+        """The report submitted from the draft with this token, if one was."""
+        row = await self._db.fetchone("SELECT * FROM reports WHERE draft_token = ?", (draft_token,))
         return None if row is None else await self.from_row(row)
 
     async def ref_exists(self, ref: str) -> bool:

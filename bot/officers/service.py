@@ -260,9 +260,10 @@ class OfficerService:
                     ack_by=routing.acknowledge_by,
                     resolve_by=routing.resolve_by,
                 )
-                await self._enqueue(
-                    referral_items(self._config, report, category, routing, (to_agency,)), now
+                referral = referral_items(
+                    self._config, report, category, routing, (to_agency,), referred_by=agency_id
                 )
+                await self._enqueue(referral, now)
                 target = self._config.agency(to_agency)
                 chats = await self._chats(report)
                 await self._enqueue(reporter.referred(report, agency_id, target, chats), now)

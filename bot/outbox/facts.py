@@ -17,6 +17,8 @@ _PRIORITIES = {
     "urgent": ("URGENT", "URGENT"),
 }
 PRIORITY_WORDS = {priority: heading for priority, (heading, _) in _PRIORITIES.items()}
+# A description the resident skipped, wherever a report is shown (the review, card, e-mail).
+NO_DESCRIPTION = "none given"
 
 
 def priority_in_sentence(priority: str) -> str:

@@ -24,12 +24,14 @@ TELEGRAM_KINDS = (MESSAGE, LOCATION, PHOTO)
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One item for the outbox: sent once per ``dedupe_key``, in the order enqueued."""
+    """One item for the outbox: sent once per ``dedupe_key``, in the order enqueued; with
+    ``erase_target``, its target (an anonymous reporter's chat) is erased once it is settled."""
 
     kind: str
     target: str
     payload: Mapping[str, Any]
     dedupe_key: str
+    erase_target: bool = False
 
 
 def admin_targets(config: Config) -> tuple[str, ...]:

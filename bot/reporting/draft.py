@@ -10,11 +10,17 @@ so the stored form does not depend on where this class lives. Version 1::
                   "council": null, "approximate": false},
      "candidate": null, "occurred_at": "2026-11-24T09:30:00+00:00", "occurred_label": "Now",
      "description": "...", "photos": ["file-id"], "anonymous": false, "phone": null,
-     "history": ["emergency", "category"], "reviewing": false, "duplicates": [12]}
+     "history": ["emergency", "category"], "reviewing": false, "duplicates": [12],
+     "token": "9f2c41d07a5be383"}
+
+``token`` is random, made with the draft, and stored with the report submitted from it, so a
+second tap on Submit (after a restart, say) finds that report instead of storing another. A
+version 1 draft stored before tokens existed gets a fresh one when read.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -96,6 +102,9 @@ class Draft:
     history: list[str] = field(default_factory=list)  # steps passed, for Back
     reviewing: bool = False  # every step is answered: changes return to the review
     duplicates: list[int] = field(default_factory=list)  # report ids offered as the same
+    # Names the submission (see the module's docstring); not part of what the draft says, so
+    # two drafts with the same answers are equal.
+    token: str = field(default_factory=lambda: secrets.token_hex(8), compare=False)
 
     # What the bot's persistence calls this kind of value in its stored JSON.
     STORED_AS: ClassVar[str] = "draft"
@@ -131,6 +140,7 @@ class Draft:
             "history": list(self.history),
             "reviewing": self.reviewing,
             "duplicates": list(self.duplicates),
+            "token": self.token,
         }
 
     @classmethod
@@ -142,7 +152,7 @@ class Draft:
         if version != VERSION or isinstance(version, bool):
             raise UnreadableDraft(f"draft of version {version!r}; this bot reads {VERSION}")
         location, candidate = fields.get("location"), fields.get("candidate")
-        return cls(
+        draft = cls(
             step=_optional(fields, "step", str),
             category=_optional(fields, "category", str),
             answers=_answers(fields),
@@ -158,6 +168,9 @@ class Draft:
             reviewing=_get(fields, "reviewing", bool),
             duplicates=_list_of(fields, "duplicates", int),
         )
+        if fields.get("token") is not None:  # else stored before tokens: keep the fresh one
+            draft.token = _get(fields, "token", str)
+        return draft
 
     def remember(self, step: str) -> None:
         """Note a step as passed, so Back can return to it."""

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Category, Config
 from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
-from bot.outbox.compose import enqueue_new_report
+from bot.outbox.compose import enqueue_confirmation, enqueue_new_report
 from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
 from bot.routing.rules import route
@@ -25,6 +25,16 @@ from storage.residents import ResidentCounterRepository
 from storage.routings import RoutingRepository
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A stored report (or one the resident's details were added to), and the outbox item of
+    the resident's confirmation, for the caller to send at once after the commit (None when
+    the draft had been submitted before)."""
+
+    report: Report
+    confirmation: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +112,19 @@ class ReportService:
             nearby.append(Nearby(report, round(metres)))
         return nearby
 
-    async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Report:
+    async def submitted_from(self, draft: Draft) -> Report | None:
+        """The report already stored from this draft (Submit tapped again), if there is one."""
+        return await self.reports.get_by_draft(draft.token)
+
+    async def submit(self, draft: Draft, user_id: int, chat_id: int, now: datetime) -> Submitted:
         """Store the report with a fresh reference, route it, and count it against the daily
-        limit; what every channel sends the agencies is composed by the outbox and written in
-        the same transaction.
+        limit; what every channel sends the agencies, and the confirmation to the resident's
+        chat, are composed by the outbox and written in the same transaction. A draft already
+        submitted is not stored again: its report is returned, with no confirmation.
 
         An anonymous report stores no chat id and no phone; its count is kept under a keyed
-        hash of the resident, never their id.
+        hash of the resident, never their id (the confirmation's outbox item forgets the chat
+        once it is sent).
         """
         category = self._category(draft)
         location = draft.location
@@ -116,6 +132,9 @@ class ReportService:
             self._config, category, draft.answers, location.ward if location else None, now
         )
         async with self._db.transaction():
+            stored = await self.submitted_from(draft)
+            if stored is not None:
+                return Submitted(stored, None)
             ref = new_reference()
             while await self.reports.ref_exists(ref):
                 ref = new_reference()
@@ -138,6 +157,7 @@ class ReportService:
                     contact_phone=None if draft.anonymous else draft.phone,
                     priority=routing.priority,
                     photos=list(draft.photos),
+                    draft_token=draft.token,
                 ),
                 actor="resident",
                 detail={"anonymous": bool(draft.anonymous), "agencies": list(routing.agencies)},
@@ -151,16 +171,27 @@ class ReportService:
                     resolve_by=routing.resolve_by,
                 )
             await enqueue_new_report(self._outbox, self._config, report, category, routing, now=now)
+            confirmation = await enqueue_confirmation(
+                self._outbox,
+                report,
+                category,
+                chat_id,
+                draft.token,
+                anonymous=report.anonymous,
+                now=now,
+            )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
-        return report
+        return Submitted(report, confirmation)
 
     async def add_to(
         self, report_id: int, draft: Draft, user_id: int, chat_id: int, now: datetime
-    ) -> Report | None:
-        """Add the resident's details to an existing open report, which they then follow."""
+    ) -> Submitted | None:
+        """Add the resident's details to an existing open report, which they then follow; the
+        confirmation to their chat is written to the outbox in the same transaction."""
         report = await self.reports.get(report_id)
         if report is None or report.status in ("resolved", "closed"):
             return None
+        category = self._category(draft)  # the same as the report's: only those are offered
         detail = {
             "answers": dict(draft.answers),
             "description": draft.description or "",
@@ -172,9 +203,19 @@ class ReportService:
             await self.reports.add_follower(
                 report_id, None if draft.anonymous else chat_id, at=now, detail=detail
             )
+            confirmation = await enqueue_confirmation(
+                self._outbox,
+                report,
+                category,
+                chat_id,
+                draft.token,
+                anonymous=bool(draft.anonymous),
+                followed=True,
+                now=now,
+            )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         logger.info("Details added to report %s", report.ref)
-        return report
+        return Submitted(report, confirmation)
 
     def _category(self, draft: Draft) -> Category:
         category = self._config.category(draft.category or "")
@@ -197,6 +238,10 @@ class ReportService:
         if report.reporter_chat_id == chat_id:
             return True
         return chat_id in await self.reports.followers(report.id)
+
+    async def report_by_id(self, report_id: int) -> Report | None:
+        """The report with this id, if it is stored."""
+        return await self.reports.get(report_id)
 
     async def report_exists(self, report_id: int) -> bool:
         """Whether a report with this id is stored (a button may name one since erased)."""

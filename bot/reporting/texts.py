@@ -7,8 +7,9 @@ from datetime import datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.config import Category, Config, Question
+from bot.config import Config, Question
 from bot.config.questions import applies, describe
+from bot.outbox.facts import NO_DESCRIPTION
 from bot.reporting.draft import Draft, Location
 
 EMERGENCY_QUESTION = "<b>First: is anyone in danger, or is a crime happening right now?</b>"
@@ -214,9 +215,7 @@ def review(config: Config, draft: Draft, zone: ZoneInfo) -> str:
             f"<b>Where:</b> {location_accepted(draft.location).removeprefix('Location: ')}"
         )
     lines.append(f"<b>When:</b> {escape(draft.occurred_label or '?')}")
-    lines.append(
-        f"<b>Description:</b> {escape(draft.description) if draft.description else 'None'}"
-    )
+    lines.append(f"<b>Description:</b> {escape(draft.description or NO_DESCRIPTION)}")
     lines.append(f"<b>Photos:</b> {len(draft.photos)}")
     if draft.anonymous:
         lines.append("<b>Contact:</b> anonymous, no updates")
@@ -239,32 +238,12 @@ def duplicates_prompt(candidates: Sequence[tuple[str, str, int]]) -> str:
     return "\n".join(lines)
 
 
-def submitted(
-    ref: str, category: Category, anonymous: bool, config: Config, followed: bool = False
-) -> str:
-    """The confirmation: the reference, what happens next, the response targets."""
-    hours = category.acknowledge_within_hours
-    days = category.resolve_within_days
-    what = "added your details to report" if followed else "received your report"
-    lines = [
-        f"<b>Thank you. We have {what} {escape(ref)}.</b>",
-        f"Your reference: <b>{escape(ref)}</b> (say it as {' '.join(ref.replace('-', ''))}).",
-        "",
-        f"What happens next: it goes to the team that deals with {escape(category.name.lower())}. "
-        f"They aim to pick it up within {hours} hours and to resolve it within {days} days.",
-    ]
-    if anonymous:
-        lines.append(
-            "You reported anonymously: we kept nothing that identifies you, so we cannot send "
-            "you updates. You can check its state any time with /status and the reference."
-        )
-    else:
-        lines.append("We will tell you here when something happens. /myreports lists yours.")
-    if category.signpost:
-        lines += ["", escape(category.signpost)]
-    lines += ["", "If anyone is in danger, call 999."]
-    del config
-    return "\n".join(lines)
+def already_submitted(ref: str) -> str:
+    """Submit tapped again for a report already stored."""
+    return (
+        f"This report was already sent: its reference is <b>{escape(ref)}</b>. "
+        "Send /report to make a new one."
+    )
 
 
 CANCELLED = "Report cancelled; nothing was sent or kept. Send /report to start again."

@@ -85,7 +85,7 @@ from handlers.report.flow import (
     unexpected,
 )
 from handlers.report.resume import ReportConversation
-from handlers.report.submit import change_part, duplicate_chosen, submit
+from handlers.report.submit import change_part, duplicate_chosen, submit, submitted_again
 from handlers.report.where import area_chosen, location_shared, location_typed, place_confirmed
 from storage.timestamps import utc_now
 
@@ -121,10 +121,10 @@ async def offer_resume(update: Update, context: BotContext) -> str:
 
 async def resume_choice(update: Update, context: BotContext) -> str | int:
     """Carries on at the step the resident was at, or starts a new report."""
-    await ack(update)
     choice = pressed(update, buttons.Resume)
     if choice is not None and choice.choice == "restart":
-        return await begin(update, context)
+        return await begin(update, context)  # which answers the press
+    await ack(update)
     draft = draft_of(context)
     return await go(update, context, draft.step or EMERGENCY, remember=False)
 
@@ -240,5 +240,9 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
         )
     return [
         conversation,
+        # Submit pressed again once the report is stored and the conversation is over.
+        CallbackQueryHandler(
+            submitted_again, pattern=buttons.pattern(buttons.Submit, buttons.NotDuplicate)
+        ),
         CommandHandler("report", in_group, filters=~private),
     ]

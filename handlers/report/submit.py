@@ -9,6 +9,8 @@ from telegram import ReplyKeyboardRemove, Update
 
 from bot import buttons
 from bot.context import BotContext
+from bot.outbox.direct import send_now
+from bot.outbox.telegram.sender import TelegramSender
 from bot.reporting import texts
 from handlers.report.flow import (
     CATEGORY,
@@ -20,7 +22,6 @@ from handlers.report.flow import (
     PHOTOS,
     WHEN,
     ack,
-    category_of,
     draft_of,
     finish,
     go,
@@ -29,9 +30,13 @@ from handlers.report.flow import (
     send,
     stale,
 )
+from handlers.start import stale_button
 from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
+
+# In the resident's data: the message last submitted from and its report (remember_submitted).
+SUBMITTED = "report_submitted"
 
 
 async def change_part(update: Update, context: BotContext) -> str | None:
@@ -63,6 +68,8 @@ async def submit(update: Update, context: BotContext) -> str | int | None:
     service = context.services.reports
     user = update.effective_user
     assert user is not None
+    if await service.submitted_from(draft) is not None:  # tapped again after a restart
+        return await _store(update, context, None)
     if await service.over_daily_limit(user.id, utc_now()):
         await send(
             update, context, texts.daily_limit(context.services.config.reporting.daily_limit)
@@ -90,32 +97,69 @@ async def duplicate_chosen(update: Update, context: BotContext) -> str | int | N
 
 
 async def _store(update: Update, context: BotContext, existing: int | None) -> int:
-    """Stores the report (or adds to an existing one), confirms it, and forgets the draft."""
+    """Stores the report (or adds to an existing one) with its confirmation in the outbox,
+    forgets the draft, then sends the confirmation at once (the dispatcher retries it if that
+    fails); a draft already stored (Submit tapped again after a restart) is told its
+    reference instead."""
     draft = draft_of(context)
     user, chat = update.effective_user, update.effective_chat
     assert user is not None
     assert chat is not None
     service = context.services.reports
-    category = category_of(context, draft)
-    now = utc_now()
-    report = None
-    if existing is not None:
-        report = await service.add_to(existing, draft, user.id, chat.id, now)
-    followed = report is not None
-    if report is None:
-        report = await service.submit(draft, user.id, chat.id, now)
-    context.services.wake_outbox()  # the agencies' alerts were committed with the report
     anonymous = bool(draft.anonymous)
-    await finish(update, context)  # the report is stored: the conversation is over
-    await send(
-        update,
-        context,
-        texts.submitted(report.ref, category, anonymous, context.services.config, followed),
-        ReplyKeyboardRemove(),
-    )
+    stored = await service.submitted_from(draft)
+    if stored is not None:
+        await finish(update, context)
+        await send(update, context, texts.already_submitted(stored.ref), ReplyKeyboardRemove())
+    else:
+        now = utc_now()
+        done = None
+        if existing is not None:
+            done = await service.add_to(existing, draft, user.id, chat.id, now)
+        if done is None:
+            done = await service.submit(draft, user.id, chat.id, now)
+        context.services.wake_outbox()  # the alerts and the confirmation were committed with it
+        if not anonymous:
+            remember_submitted(update, context, done.report.id)
+        await finish(update, context)  # the report is stored: the conversation is over
+        if done.confirmation is not None:  # at once, not behind the agencies' queue
+            outbox = context.services.outbox
+            if not await send_now(outbox, TelegramSender(context.bot), done.confirmation):
+                context.services.wake_outbox()
     if anonymous:
         await forget_resident(context, user.id, chat.id)
     return END
+
+
+def remember_submitted(update: Update, context: BotContext, report_id: int) -> None:
+    """Keeps which report the pressed message (the review) was submitted as, so that a second
+    press of it, once the conversation is over, is told the reference (see
+    :func:`submitted_again`). Not for an anonymous report: nothing may link it to the resident."""
+    assert context.user_data is not None
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        context.user_data[SUBMITTED] = {"message_id": query.message.message_id, "report": report_id}
+
+
+async def submitted_again(update: Update, context: BotContext) -> None:
+    """Submit pressed once the conversation is over: the reference, if the pressed message was
+    submitted; otherwise the button is stale."""
+    query = update.callback_query
+    assert query is not None
+    known = (context.user_data or {}).get(SUBMITTED)
+    report = None
+    if (
+        isinstance(known, dict)
+        and query.message is not None
+        and known.get("message_id") == query.message.message_id
+        and isinstance(known.get("report"), int)
+    ):
+        report = await context.services.reports.report_by_id(known["report"])
+    if report is None:
+        await stale_button(update, context)
+        return
+    await ack(update)
+    await send(update, context, texts.already_submitted(report.ref))
 
 
 async def forget_resident(context: BotContext, user_id: int, chat_id: int) -> None:

@@ -15,19 +15,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.config import Category, Config, default_config_text, parse_config
+from bot.config import Category, Config, config_from_data, default_config_data
 from bot.routing.rules import Routing, route
 from storage.reports import Report
+from tests.support.configs import category_data
 
 RECORDED = Path(__file__).with_name("fixtures") / "compose_before.json"
 NOW = datetime(2026, 11, 27, 22, 5, tzinfo=UTC)
 # Agencies given an e-mail address and a webhook on top of their Telegram chat.
 WITH_CHANNELS = ("sadc-waste", "herts-police-hate", "network-rail")
+# The land question's title when the items were recorded.
+RECORDED_LAND_QUESTION = "Where is it?"
 
 
 def config() -> Config:
-    """The shipped config, with e-mail and a webhook for the agencies in WITH_CHANNELS."""
-    shipped = parse_config(default_config_text(), base_dir=Path("."))
+    """The shipped config as it was when the items were recorded (the fly-tipping land
+    question was then titled "Where is it?"), with e-mail and a webhook for the agencies in
+    WITH_CHANNELS."""
+    data = default_config_data()
+    land = [q for q in category_data(data, "fly-tipping")["questions"] if q["id"] == "land"]
+    land[0]["text"] = RECORDED_LAND_QUESTION
+    shipped = config_from_data(data, base_dir=Path("."))
     agencies = tuple(
         agency.model_copy(
             update={

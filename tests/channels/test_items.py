@@ -1,4 +1,5 @@
-"""What e-mail and webhook agencies receive for a new report: facts, redaction, safe text."""
+"""What e-mail and webhook agencies receive for a new report, or one referred to them: facts,
+redaction, safe text."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.config import Category, Config, config_from_data, default_config_data
 from bot.outbox import facts
-from bot.outbox.compose import new_report_items
+from bot.outbox.compose import new_report_items, referral_items
 from bot.outbox.email.items import SENSITIVE_LINE
 from bot.outbox.items import TELEGRAM_KINDS, Outgoing
 from bot.outbox.webhook.sender import encode
@@ -150,6 +151,40 @@ def test_sensitive_report_carries_no_details(config: Config) -> None:
         "requested_datetime",
         "address_string",
     }
+
+
+@pytest.mark.parametrize("category_id", ["fly-tipping", "hate-incident"])
+def test_a_referral_reaches_every_channel_and_names_who_referred_it(
+    config: Config, category_id: str
+) -> None:
+    """An agency a report is referred to gets its Telegram alert, e-mail and webhook call, as
+    for a new report; the e-mail's subject and first line and the Open311 request's
+    ``status_notes`` name the agency that referred it, and the request is otherwise the new
+    report's, in GeoReport v2's own fields (a sensitive one still without details)."""
+    category = config.category(category_id)
+    assert category is not None
+    stored = report(category_id, answers={}) if category.sensitive else report(category_id)
+    routing = route(config, category, stored.answers, stored.ward, NOW)
+    items = referral_items(
+        config, stored, category, routing, ("sadc-waste",), referred_by="sadc-asb"
+    )
+    by_kind = {item.kind: item for item in items}
+    assert items[0].kind == "message"
+    assert {"message", "email", "webhook"} <= set(by_kind)
+    email, hook = by_kind["email"], by_kind["webhook"]
+    referrer = config.agency("sadc-asb").name
+    assert email.target == "waste@example.org"
+    assert email.dedupe_key == "email:7:sadc-waste"
+    assert email.payload["subject"].endswith(f"report K7QX4M referred by {referrer}")
+    assert str(email.payload["body"]).splitlines()[0] == (
+        f"{referrer} has referred this report to you."
+    )
+    new = {i.kind: i for i in new_report_items(config, stored, category, routing)}
+    body = dict(hook.payload["body"])
+    assert body.pop("status_notes") == f"Referred by {referrer}."
+    assert body.pop("agency_responsible") == config.agency("sadc-waste").name
+    assert body == new["webhook"].payload["body"]
+    assert json.loads(encode(hook.payload["body"])) == hook.payload["body"]
 
 
 def test_agencies_without_channels_get_no_items(config: Config) -> None:

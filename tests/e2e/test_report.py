@@ -13,6 +13,7 @@ from tests.support.flows import (
     HATFIELD,
     HEMEL,
     ST_ALBANS,
+    WASTE_CHAT,
     finish,
     start_report,
     to_location,
@@ -40,7 +41,7 @@ async def test_fly_tipping_whole_path_with_hazard_vehicle_and_photo(
         await sam.client.wait_for_message(
             sam.id, predicate=lambda m: "Roughly how much" in (m.get("text") or "")
         )
-        await sam.tap("A small van load", until="Where is it?")
+        await sam.tap("A small van load", until="What kind of land is it on?")
         await sam.tap("Road, pavement or verge", until="Did you see it being dumped?")
         await sam.tap("Yes", until="Did you see their vehicle?")
         await sam.say("AB12 CDE white Transit", until="willing to be a witness")
@@ -296,3 +297,43 @@ async def test_rogue_trader_with_phone_and_drug_dealing_paths(
     assert "Crimestoppers" in second["text"]
     rows = [(r.category, r.contact_phone, r.anonymous) for r in await stored_reports(config_path)]
     assert rows == [("rogue-traders", "+44 7700 900123", 0), ("drug-dealing", None, 1)]
+
+
+async def test_the_land_question_and_a_skipped_description_say_what_they_mean(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """The fly-tipping land question is titled for the kind of land, not "Where is it?" like
+    the location question, so a pin sent to it is plainly the wrong answer; a skipped
+    description reads "none given" in the review and on the agency's card, never "None"."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await start_report(sam)
+        await sam.tap("No, nobody is in danger")
+        await sam.tap("Fly tipping", until="What has been dumped?")
+        await sam.toggle("Tyres")
+        await sam.tap("Done", until="Roughly how much")
+        land = await sam.tap("A car boot load", until="What kind of land")
+        told = await sam.pin(*ST_ALBANS)
+        asked_again = await client.wait_for_message(
+            sam.id, predicate=lambda m: m["message_id"] > told["message_id"]
+        )
+        await sam.tap("Park or open space", until="Did you see it")
+        where = await sam.tap("No", until="Share")
+        await sam.pin(*ST_ALBANS, until="When did it happen")
+        await sam.tap("Now or just now", until="Describe what you saw")
+        await sam.tap("Skip", until="Photos help")
+        await sam.tap("No photos", until="Shall we keep you updated?")
+        review = await sam.tap("Keep me updated here", until="Please check your report")
+        done = await sam.tap("Submit report", until="Your reference")
+        ref = done["text"].split("Your reference: ")[1].split(" ")[0]
+        card = await client.wait_for_message(
+            WASTE_CHAT, predicate=lambda m: ref in (m.get("text") or "")
+        )
+    assert land["text"].startswith("What kind of land is it on?")
+    assert where["text"].startswith("Where is it?")
+    assert "one of the buttons" in told["text"]
+    assert asked_again["text"].startswith("What kind of land is it on?")
+    assert "Description: none given" in review["text"]
+    assert "Description: none given" in card["text"]
+    for shown in (review, card):
+        assert "None" not in shown["text"]

@@ -121,7 +121,7 @@ async def test_back_old_buttons_start_and_review_changes(
         await sam.tap("Fly tipping", until="What has been dumped?")
         await sam.toggle("Tyres")
         await sam.tap("Done", until="Roughly how much")
-        await sam.tap("A single item or bag", until="Where is it?")
+        await sam.tap("A single item or bag", until="What kind of land")
         await sam.tap("Private land", until="Did you see it")
         review = await sam.tap("No", until="Please check your report")
         assert "Fly tipping" in review["text"]

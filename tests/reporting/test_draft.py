@@ -152,3 +152,17 @@ def test_a_draft_that_is_not_an_object_is_refused() -> None:
     for stored in ([1], "draft", None):
         with pytest.raises(UnreadableDraft, match="not a JSON object"):
             Draft.from_json(stored)  # type: ignore[arg-type]
+
+
+def test_the_token_is_kept_and_one_stored_without_it_gets_a_fresh_one() -> None:
+    """The token names the submission: it survives the round trip; a version 1 draft stored
+    before tokens existed reads with a new random one; a token of another type is refused."""
+    draft = _full_draft()
+    assert Draft.from_json(draft.to_json()).token == draft.token
+    older = draft.to_json()
+    del older["token"]
+    first, second = Draft.from_json(older), Draft.from_json(older)
+    assert first.token != second.token
+    assert len(first.token) == 16
+    with pytest.raises(UnreadableDraft, match="token: expected str"):
+        Draft.from_json({**draft.to_json(), "token": 7})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +118,29 @@ async def test_outbox_commits_or_rolls_back_with_the_report(db: Database) -> Non
         await submit_then_crash()
     assert await reports.get_by_ref("QWER7") is None
     assert await outbox.count_pending() == 0
+
+
+@pytest.mark.parametrize("settle", ["sent", "failed"])
+async def test_an_erased_target_is_gone_from_the_file_once_settled(
+    db: Database, database_path: Path, settle: str
+) -> None:
+    """An item enqueued with ``erase_target`` (an anonymous reporter's chat) loses its target
+    when it is sent or given up, and the chat id is then nowhere in the database file or its
+    WAL; an ordinary item keeps its target."""
+    outbox = OutboxRepository(db)
+    chat = "777123456789"
+    erased = await outbox.enqueue("message", chat, {"text": "ref"}, now=T0, erase_target=True)
+    kept = await outbox.enqueue("message", "-1001000000001", {"text": "card"}, now=T0)
+    await outbox.claim_due(now=T0)
+    for item_id in (erased, kept):
+        if settle == "sent":
+            assert await outbox.mark_sent(item_id, now=T0, result={"message_id": 5})
+        else:
+            assert await outbox.mark_failed(item_id, error="Forbidden: bot was blocked")
+    erased_item, kept_item = await outbox.get(erased), await outbox.get(kept)
+    assert erased_item is not None
+    assert kept_item is not None
+    assert (erased_item.target, erased_item.state) == ("", settle)
+    assert kept_item.target == "-1001000000001"
+    raw = b"".join(p.read_bytes() for p in database_path.parent.glob(database_path.name + "*"))
+    assert chat.encode() not in raw

@@ -86,8 +86,7 @@ def card(
         link = f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
         lines.append(f'<a href="{escape(link)}">Open the map</a>')
     lines += flags
-    if report.description:
-        lines.append(f"Description: {escape(report.description)}")
+    lines.append(f"Description: {escape(report.description or facts.NO_DESCRIPTION)}")
     if report.photos:
         lines.append(f"Photos: {len(report.photos)} (below)")
     lines.append("The reporter " + ("is anonymous." if report.anonymous else "can be updated."))

@@ -1,7 +1,10 @@
-"""What an agency's webhook receives for a new report: an Open311 service request.
+"""What an agency's webhook receives for a new report, or one referred to it: an Open311
+service request.
 
 Domain code (no Telegram). The body is an Open311 GeoReport v2 shaped service request; for a
-sensitive category it carries the reference, category, area and priority only.
+sensitive category it carries the reference, category, area and priority only. A referral says
+so in GeoReport's own fields: ``agency_responsible`` names the agency it was referred to and
+``status_notes`` the agency that referred it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,20 @@ from bot.outbox.items import WEBHOOK, Outgoing
 from storage.reports import Report
 
 
-def webhook_item(report: Report, category: Category, agency: Agency) -> Outgoing:
-    """The signed webhook call to ``agency`` about a new report (it must have a URL)."""
+def webhook_item(
+    report: Report, category: Category, agency: Agency, *, referred_by: Agency | None = None
+) -> Outgoing:
+    """The signed webhook call to ``agency`` about a new report, or one ``referred_by``
+    another agency (it must have a URL)."""
     assert agency.webhook_url is not None
+    body = service_request(report, category)
+    if referred_by is not None:
+        body["agency_responsible"] = agency.name
+        body["status_notes"] = f"Referred by {referred_by.name}."
     payload = {
         "url": agency.webhook_url,
         "secret_env": agency.webhook_secret_env,
-        "body": service_request(report, category),
+        "body": body,
     }
     return Outgoing(WEBHOOK, agency.webhook_url, payload, f"{WEBHOOK}:{report.id}:{agency.id}")
 
