@@ -85,13 +85,13 @@ def pattern(*kinds: type[Button], **fixed: str) -> str:
     """A regular expression that matches the data of these kinds, in every version read; with
     ``fixed``, only the buttons whose fields have those values (such as one card action)."""
     versions = [k for kind in kinds for k in Kind.by_class[kind]]
-    return "^(?:" + "|".join(k.pattern(fixed) for k in versions) + ")$"
+    return "^(?:" + "|".join(k.pattern(fixed) for k in versions) + r")\Z"
 
 
 def exactly(button: Button) -> str:
     """A regular expression that matches this one button, in every version read."""
     written = [re.escape(k.write(button)) for k in Kind.by_class[type(button)]]
-    return "^(?:" + "|".join(written) + ")$"
+    return "^(?:" + "|".join(written) + r")\Z"
 
 
 def area_code(name: str) -> str:

@@ -64,6 +64,15 @@ def test_each_kinds_pattern_matches_its_own_buttons_only(button: b.Button, data:
         assert matched == (type(other) is type(button)), (type(other).__name__, data)
 
 
+@pytest.mark.parametrize(("button", "data"), EXAMPLES, ids=lambda x: type(x).__name__)
+def test_a_pattern_takes_no_data_with_anything_after_it(button: b.Button, data: str) -> None:
+    """Data with a trailing newline (which ``$`` would let through) matches no handler's
+    pattern, as it decodes as no button: a handler never runs on data it cannot read."""
+    assert re.match(b.pattern(type(button)), data + "\n") is None
+    assert re.match(b.exactly(button), data + "\n") is None
+    assert isinstance(b.decode(data + "\n"), b.Unreadable | b.Legacy)
+
+
 @pytest.mark.parametrize(
     ("data", "meaning"),
     [
