@@ -1,4 +1,5 @@
-"""The ``safetybot`` command: run the bot, check a configuration, back up the database."""
+"""The ``safetybot`` command: run the bot, check a configuration, back up the database, and
+try it all in the sandbox."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from bot.config import (
 )
 from bot.geo import GeoDataError, Locator
 from bot.runner import serve
+from bot.sandbox import DEFAULT_PORT, SandboxOptions, run_sandbox
 from storage.db import backup_database
 
 logger = logging.getLogger(__name__)
@@ -68,6 +70,22 @@ def _parser() -> argparse.ArgumentParser:
         help="copy the database consistently, even while the bot runs",
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
+    sandbox = commands.add_parser(
+        "sandbox",
+        parents=[common],
+        help="try the bot in a web page, with no token and no internet",
+        description="Run the bot against an emulated Telegram on this machine, with a web page "
+        "to chat as a resident, an officer or an admin. State is kept in ./safetybot-sandbox/ "
+        "(beside the --config file when one is given).",
+    )
+    sandbox.add_argument("--port", type=int, default=DEFAULT_PORT, help="the page's port")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)"
+    )
+    sandbox.add_argument("--fresh", action="store_true", help="start again from empty chats")
+    sandbox.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a browser"
+    )
     return parser
 
 
@@ -90,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check_config(loaded)
     if args.command == "backup":
         return _backup(loaded, args.path)
+    if args.command == "sandbox":
+        return _sandbox(loaded, args)
     return _run(loaded)
 
 
@@ -103,6 +123,22 @@ def _check_config(loaded: LoadedConfig) -> int:
         print(f"{loaded.source}: warning: {warning}", file=sys.stderr)
     print("ok")
     return EXIT_OK
+
+
+def _sandbox(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+    try:  # the same problems as check-config, before anything starts
+        Locator.from_config(loaded.config.geography)
+    except GeoDataError as exc:
+        print(_geo_problem(loaded, exc), file=sys.stderr)
+        return EXIT_USAGE
+    options = SandboxOptions(
+        config=args.config,
+        port=args.port,
+        host=args.host,
+        fresh=args.fresh,
+        open_browser=not args.no_browser,
+    )
+    return run_sandbox(loaded, options)
 
 
 def _geo_problem(loaded: LoadedConfig, exc: GeoDataError) -> str:
