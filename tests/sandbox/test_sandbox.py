@@ -111,7 +111,7 @@ async def test_the_page_answers_bad_input_clearly_and_loses_nothing(tmp_path: Pa
     """Unknown people, chats that are not theirs, empty text, an unknown place and a button that
     is not there get a sentence each; the resident's chat still works afterwards."""
     async with running_sandbox(_config(tmp_path)) as sandbox:
-        cases = [
+        cases: list[tuple[str, dict[str, Any], int, str]] = [
             ("/api/people/5/send", {"text": "hi"}, 404, texts.UNKNOWN_PERSON),
             (f"/api/people/{RESIDENT}/send", {"chat_id": WASTE_CHAT, "text": "hi"}, 403,
              texts.NOT_YOUR_CHAT),
