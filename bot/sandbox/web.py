@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import httpx
 import jinja2
 from aiohttp import web
 
@@ -197,7 +198,7 @@ class Page:
         """GET /api/files/{file_id}: a photo's bytes, for an <img>."""
         try:
             content = await self.client.file_bytes(request.match_info["file_id"])
-        except Exception:
+        except httpx.HTTPStatusError:
             raise web.HTTPNotFound() from None
         return web.Response(body=content, content_type="image/png")
 

@@ -215,3 +215,22 @@ def test_a_wide_host_is_warned_of(tmp_path: Path) -> None:
         result = _run(argv, tmp_path)
     assert texts.WIDE_HOST.format(host="0.0.0.0") in result.stderr  # noqa: S104
     assert result.returncode == 1
+
+
+async def test_the_page_is_escaped_labelled_and_served_whole(tmp_path: Path) -> None:
+    """The page escapes the configuration's words, labels its controls, and serves its script
+    and style itself: nothing is fetched from another site."""
+    data = default_config_data()
+    data["partnership"]["name"] = "Safer <script>alert(1)</script> & Co"
+    async with running_sandbox(write_config_data(tmp_path, data)) as sandbox:
+        page = (await sandbox.http.get("/")).text
+        script = await sandbox.http.get("/static/sandbox.js")
+        style = await sandbox.http.get("/static/sandbox.css")
+    assert "Safer &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert "<script>alert" not in page
+    for control in ("person", "text", "place"):
+        assert f'<label for="{control}"' in page
+    assert script.status_code == style.status_code == 200
+    for text in (page, script.text, style.text):
+        assert "http://" not in text
+        assert "https://" not in text
