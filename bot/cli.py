@@ -1,5 +1,5 @@
 """The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
-poster."""
+poster, and try it all in the sandbox."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from bot.config import (
 )
 from bot.geo import GeoDataError, Locator
 from bot.runner import serve
+from bot.sandbox import DEFAULT_PORT, SandboxOptions, run_sandbox
 from storage.db import backup_database
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
     poster_command.add_parser(commands, common)
+    sandbox = commands.add_parser(
+        "sandbox",
+        parents=[common],
+        help="try the bot in a web page, with no token and no internet",
+        description="Run the bot against an emulated Telegram on this machine, with a web page "
+        "to chat as a resident, an officer or an admin. State is kept in ./safetybot-sandbox/ "
+        "(beside the --config file when one is given).",
+    )
+    sandbox.add_argument("--port", type=int, default=DEFAULT_PORT, help="the page's port")
+    sandbox.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)"
+    )
+    sandbox.add_argument("--fresh", action="store_true", help="start again from empty chats")
+    sandbox.add_argument(
+        "--no-browser", action="store_true", help="do not open the page in a browser"
+    )
     return parser
 
 
@@ -95,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(loaded, args.path)
     if args.command == "poster":
         return poster_command.run(loaded, args)
+    if args.command == "sandbox":
+        return _sandbox(loaded, args)
     return _run(loaded)
 
 
@@ -108,6 +127,22 @@ def _check_config(loaded: LoadedConfig) -> int:
         print(f"{loaded.source}: warning: {warning}", file=sys.stderr)
     print("ok")
     return EXIT_OK
+
+
+def _sandbox(loaded: LoadedConfig, args: argparse.Namespace) -> int:
+    try:  # the same problems as check-config, before anything starts
+        Locator.from_config(loaded.config.geography)
+    except GeoDataError as exc:
+        print(_geo_problem(loaded, exc), file=sys.stderr)
+        return EXIT_USAGE
+    options = SandboxOptions(
+        config=args.config,
+        port=args.port,
+        host=args.host,
+        fresh=args.fresh,
+        open_browser=not args.no_browser,
+    )
+    return run_sandbox(loaded, options)
 
 
 def _geo_problem(loaded: LoadedConfig, exc: GeoDataError) -> str:

@@ -1,0 +1,195 @@
+"""``safetybot sandbox``: the emulator, the real bot as a supervised child process, the page.
+
+Start-up, in order: the folder (wiped with ``--fresh``), the emulator with the saved world
+restored and the configuration's groups and people added, the local mail catcher, the derived
+configuration, the page on its port (a port in use stops everything here, before the bot is
+started), then the bot. On exit the bot is stopped first, so the world saved afterwards is the
+one the bot's database matches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import os
+import signal
+import sys
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.config import TOKEN_ENV, LoadedConfig
+from bot.emulator import EmulatorClient, EmulatorServer
+from bot.geo import load_gazetteer
+from bot.sandbox import texts
+from bot.sandbox.catchers import MailCatcher, WebhookCatcher
+from bot.sandbox.events import Hub
+from bot.sandbox.people import BOT_TOKEN, populate
+from bot.sandbox.state import (
+    Catchers,
+    Folder,
+    NotOurFolder,
+    derive_config,
+    source_data,
+    write_config,
+)
+from bot.sandbox.supervisor import Supervisor
+from bot.sandbox.web import Page
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+DEFAULT_PORT = 8765
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+SAVE_EVERY_SECONDS = 5.0  # the world is also saved while running, in case of a hard kill
+TERMINAL_BROWSERS = frozenset({"www-browser", "links", "elinks", "lynx", "w3m", "links2"})
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxOptions:
+    """The command line of ``safetybot sandbox``."""
+
+    config: str | None = None
+    port: int = DEFAULT_PORT
+    host: str = "127.0.0.1"
+    fresh: bool = False
+    open_browser: bool = True
+
+
+class PortInUse(Exception):
+    """The page's port is taken."""
+
+
+def run_sandbox(loaded: LoadedConfig, options: SandboxOptions) -> int:
+    """Run the sandbox until SIGINT or SIGTERM; return the exit status."""
+    if options.host not in LOOPBACK:
+        print(texts.WIDE_HOST.format(host=options.host), file=sys.stderr)
+    folder = Folder.for_config(options.config)
+    try:
+        folder.prepare(fresh=options.fresh)
+    except NotOurFolder:
+        print(texts.NOT_OUR_FOLDER.format(folder=folder.path), file=sys.stderr)
+        return EXIT_FAILURE
+    try:
+        asyncio.run(_serve(loaded, options, folder))
+    except PortInUse:
+        print(texts.PORT_IN_USE.format(port=options.port, host=options.host), file=sys.stderr)
+        return EXIT_FAILURE
+    print(texts.STOPPED.format(folder=folder.path), flush=True)
+    return EXIT_OK
+
+
+def _bot_environment(loaded: LoadedConfig) -> dict[str, str]:
+    env = dict(os.environ)
+    env[TOKEN_ENV] = BOT_TOKEN
+    # The bot must reach the emulator and catchers directly, whatever proxy is configured.
+    env["NO_PROXY"] = ",".join(filter(None, [env.get("NO_PROXY"), "127.0.0.1", "localhost"]))
+    for agency in loaded.config.agencies:
+        if agency.webhook_secret_env and not env.get(agency.webhook_secret_env):
+            env[agency.webhook_secret_env] = "sandbox-webhook-secret"
+    return env
+
+
+async def _restore(client: EmulatorClient, folder: Folder) -> None:
+    try:
+        saved = folder.saved_world()
+        if saved is not None:
+            await client.restore(saved)
+    except Exception as exc:  # unreadable JSON, or a snapshot the emulator refuses
+        print(texts.WORLD_UNREADABLE.format(path=folder.world, problem=exc), file=sys.stderr)
+        folder.world.replace(folder.world.with_suffix(".json.unreadable"))
+
+
+async def _save_while_running(client: EmulatorClient, folder: Folder) -> None:
+    saved_at = -1
+    while True:
+        await asyncio.sleep(SAVE_EVERY_SECONDS)
+        last = await client.last_seq()
+        if last != saved_at:
+            folder.save_world(await client.snapshot())
+            saved_at = last
+
+
+async def _serve(loaded: LoadedConfig, options: SandboxOptions, folder: Folder) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    config = loaded.config
+    gazetteer = load_gazetteer(config.geography.gazetteer, config.geography.postcodes)
+    async with EmulatorServer() as emulator, EmulatorClient(emulator.url) as client:
+        await _restore(client, folder)
+        await populate(client, config)
+        mail = MailCatcher(folder.mail)
+        await mail.start()
+        hub = Hub(client, "starting")
+        supervisor = Supervisor(
+            [sys.executable, "-m", "bot", "run", "--config", str(folder.config)],
+            _bot_environment(loaded),
+            folder.bot_log,
+            hub.bot_status,
+        )
+        page = Page(
+            client, config, gazetteer, hub, WebhookCatcher(folder.webhooks), lambda: supervisor.pid
+        )
+        runner = web.AppRunner(page.make_app(), access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        saver: asyncio.Task[None] | None = None
+        try:
+            site = web.TCPSite(runner, options.host, options.port)
+            try:
+                await site.start()
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortInUse from None
+                raise
+            port = int(runner.addresses[0][1])
+            url = f"http://{_url_host(options.host)}:{port}/"
+            data, base_dir = source_data(options.config)
+            catchers = Catchers(mail.port, f"{url}catch/webhooks")
+            write_config(
+                folder.config, derive_config(data, base_dir, folder, emulator.url, catchers)
+            )
+            hub.start(after=await client.last_seq())
+            supervisor.start()
+            saver = asyncio.create_task(_save_while_running(client, folder))
+            print(texts.ADDRESS.format(url=url, folder=folder.path), flush=True)
+            if options.open_browser:
+                _open_browser(url)
+            await stop.wait()
+        finally:
+            await supervisor.stop()
+            if saver is not None:
+                saver.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await saver
+                folder.save_world(await client.snapshot())
+            await hub.stop()
+            await runner.cleanup()
+            await mail.stop()
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _open_browser(url: str) -> None:
+    """Open the page in a desktop browser, only where there is a desktop."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return
+    if Path(getattr(browser, "name", "")).name in TERMINAL_BROWSERS:
+        return
+    with contextlib.suppress(webbrowser.Error):
+        browser.open(url)
+
+
+__all__ = ["DEFAULT_PORT", "SandboxOptions", "run_sandbox"]

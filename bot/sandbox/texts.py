@@ -1,0 +1,30 @@
+"""What the sandbox says on the command line and on its page (not the bot's own words)."""
+
+from __future__ import annotations
+
+ADDRESS = "The sandbox is running: open {url} (Ctrl+C stops it; its state is kept in {folder})"
+WIDE_HOST = (
+    "warning: the sandbox page has no login, and --host {host} lets other machines reach it. "
+    "Use it only on a network you trust."
+)
+PORT_IN_USE = (
+    "Port {port} on {host} is already in use (is another sandbox running?). "
+    "Stop that program or choose another port with --port."
+)
+NOT_OUR_FOLDER = (
+    "{folder} exists but was not made by the sandbox, so --fresh will not delete it. "
+    "Move it aside or delete it yourself."
+)
+WORLD_UNREADABLE = "warning: the saved chats in {path} cannot be read ({problem}); starting afresh."
+STOPPED = "The sandbox stopped; its state is saved in {folder}."
+
+# The page's answers to a request it cannot carry out.
+UNKNOWN_PERSON = "There is nobody with that id in this sandbox."
+NOT_YOUR_CHAT = "That chat is not one of yours: pick one from your list of chats."
+EMPTY_TEXT = "Write something first."
+TOO_LONG = "That is longer than Telegram allows ({limit} characters)."
+UNKNOWN_PLACE = "That place is not in the gazetteer: pick one from the list."
+SAY_WHAT = "Say what to send: text, a place or your contact."
+BAD_REQUEST = "The page sent something the sandbox does not understand."
+NO_ANSWER = "The bot did not answer that button (it may be restarting): try again in a moment."
+BUTTON_GONE = "That button is no longer there: the message may have changed."
