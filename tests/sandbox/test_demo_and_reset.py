@@ -12,6 +12,7 @@ from bot.officers import texts as officer_texts
 from bot.sandbox import texts
 from bot.sandbox.demo import REPORTS, seed_demo
 from storage.db import Database
+from storage.outbox import OutboxItem, OutboxRepository
 from storage.reports import ReportRepository
 from storage.routings import RoutingRepository
 from tests.support.configs import write_config_data
@@ -42,6 +43,19 @@ async def _stored(folder: Path) -> tuple[list[str], Counter[str], int, list[str]
     return [r.ref for r in reports], states, overdue, waste_open
 
 
+async def _residents_items(folder: Path) -> list[OutboxItem]:
+    """The outbox items for the residents' chats, read item by item through the repository."""
+    found = []
+    async with await Database.open(folder / "safetybot.sqlite3") as db:
+        outbox = OutboxRepository(db)
+        item_id = 1
+        while (item := await outbox.get(item_id)) is not None:
+            if item.target in {str(r) for r in RESIDENTS} or item.target == "":
+                found.append(item)
+            item_id += 1
+    return found
+
+
 async def test_demo_seeds_a_fortnight_that_queue_lists_and_a_second_demo_is_ignored(
     tmp_path: Path,
 ) -> None:
@@ -64,6 +78,10 @@ async def test_demo_seeds_a_fortnight_that_queue_lists_and_a_second_demo_is_igno
     for ref in waste_open:
         assert ref in queue["html"]
     assert officer_texts.QUEUE_ACK_OVERDUE.strip() in queue["html"]
+    # What the seeded past told the residents is settled, never delivered by the bot.
+    told = await _residents_items(folder)
+    assert told
+    assert all((i.state, i.result) == ("sent", None) for i in told)
 
     async with running_sandbox(config, "--demo"):
         pass
