@@ -11,7 +11,8 @@ The agencies' cards and e-mails the seeded reports queue are delivered by the bo
 starts, so the agency chats show them. What the seeded past would have told the residents (their
 confirmations and updates) is settled as delivered instead: a fortnight of messages arriving
 at once in the residents' chats would bury the sandbox's first real report. Their reports are
-still theirs: /myreports lists them, and a new action on one is sent to them.
+still theirs: /myreports lists them, and a new action on one is sent to them. Nor do they
+count against the residents' daily allowance: Sam and Alex can report at once.
 
 The choices come from a fixed random seed, so every demo has the same mix; only the references
 (random, as the bot makes them) and the clock differ.
@@ -35,6 +36,7 @@ from bot.sandbox.people import people
 from storage.db import Database
 from storage.keyring import key_path, load_or_create_key
 from storage.outbox import OutboxRepository
+from storage.residents import ResidentCounterRepository
 from storage.routings import RoutingRepository
 
 logger = logging.getLogger(__name__)
@@ -142,6 +144,8 @@ async def seed_demo(config: Config, db: Database, now: datetime) -> Seeded:
             fate = "acknowledged"
         counts[fate] += 1
     await _settle_residents_past(db, {p.user_id for p in residents}, now)
+    # The seeded reports are not the residents' own today: they must be able to report at once.
+    await ResidentCounterRepository(db).forget_before("9999-12-31")
     logger.info("Seeded %d demo reports", REPORTS)
     return Seeded(reports=REPORTS, **counts)
 

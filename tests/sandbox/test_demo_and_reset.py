@@ -9,9 +9,11 @@ from pathlib import Path
 
 from bot.config import config_from_data, default_config_data
 from bot.officers import texts as officer_texts
+from bot.reporting.service import ReportService
 from bot.sandbox import texts
 from bot.sandbox.demo import REPORTS, seed_demo
 from storage.db import Database
+from storage.keyring import key_path, load_or_create_key
 from storage.outbox import OutboxItem, OutboxRepository
 from storage.reports import ReportRepository
 from storage.routings import RoutingRepository
@@ -127,3 +129,14 @@ async def test_the_demo_is_the_same_mix_every_time(tmp_path: Path) -> None:
     assert seen[0] == seen[1]
     mix = seen[0][0]
     assert min(mix.waiting, mix.overdue, mix.acknowledged, mix.resolved, mix.referred) > 0
+
+
+async def test_the_demo_does_not_use_up_the_residents_daily_allowance(tmp_path: Path) -> None:
+    """Seeded reports from today do not count against the residents: each may report at once."""
+    config = config_from_data(default_config_data(), base_dir=tmp_path)
+    now = datetime.now(UTC)
+    async with await Database.open(tmp_path / "bot.sqlite3") as db:
+        await seed_demo(config, db, now)
+        service = ReportService(config, db, load_or_create_key(key_path(db.path)))
+        for resident in RESIDENTS:
+            assert not await service.over_daily_limit(resident, now)
