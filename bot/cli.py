@@ -86,6 +86,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sandbox.add_argument("--fresh", action="store_true", help="start again from empty chats")
     sandbox.add_argument(
+        "--demo",
+        action="store_true",
+        help="on a new (or --fresh) sandbox, seed a fortnight of demo reports before the bot "
+        "starts; ignored when the sandbox already has state",
+    )
+    sandbox.add_argument(
         "--no-browser", action="store_true", help="do not open the page in a browser"
     )
     return parser
@@ -140,6 +146,7 @@ def _sandbox(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         port=args.port,
         host=args.host,
         fresh=args.fresh,
+        demo=args.demo,
         open_browser=not args.no_browser,
     )
     return run_sandbox(loaded, options)

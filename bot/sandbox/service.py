@@ -17,16 +17,19 @@ import os
 import signal
 import sys
 import webbrowser
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import TOKEN_ENV, LoadedConfig
+from bot.config import TOKEN_ENV, LoadedConfig, load_config
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.geo import load_gazetteer
 from bot.sandbox import texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
+from bot.sandbox.demo import seed_demo
 from bot.sandbox.events import Hub
 from bot.sandbox.people import BOT_TOKEN, populate
 from bot.sandbox.state import (
@@ -39,6 +42,7 @@ from bot.sandbox.state import (
 )
 from bot.sandbox.supervisor import Supervisor
 from bot.sandbox.web import Page
+from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +62,7 @@ class SandboxOptions:
     port: int = DEFAULT_PORT
     host: str = "127.0.0.1"
     fresh: bool = False
+    demo: bool = False
     open_browser: bool = True
 
 
@@ -75,8 +80,11 @@ def run_sandbox(loaded: LoadedConfig, options: SandboxOptions) -> int:
     except NotOurFolder:
         print(texts.NOT_OUR_FOLDER.format(folder=folder.path), file=sys.stderr)
         return EXIT_FAILURE
+    seed = options.demo and not folder.database.exists()
+    if options.demo and not seed:
+        print(texts.DEMO_IGNORED.format(folder=folder.path), file=sys.stderr)
     try:
-        asyncio.run(_serve(loaded, options, folder))
+        asyncio.run(_serve(loaded, options, folder, seed=seed))
     except PortInUse:
         print(texts.PORT_IN_USE.format(port=options.port, host=options.host), file=sys.stderr)
         return EXIT_FAILURE
@@ -115,7 +123,71 @@ async def _save_while_running(client: EmulatorClient, folder: Folder) -> None:
             saved_at = last
 
 
-async def _serve(loaded: LoadedConfig, options: SandboxOptions, folder: Folder) -> None:
+async def _seed(folder: Folder) -> None:
+    """Seed the demo fortnight into the sandbox's new database, on the bot's own config."""
+    config = load_config(folder.config).config
+    async with await Database.open(folder.database) as db:
+        seeded = await seed_demo(config, db, datetime.now(UTC))
+    print(texts.DEMO_SEEDED.format(**asdict(seeded)), flush=True)
+
+
+class _Resetter:
+    """The page's reset button: stop the bot, wipe the state as --fresh does, recreate the
+    people (and the demo, when the sandbox was started with --demo), start the bot again."""
+
+    def __init__(
+        self,
+        client: EmulatorClient,
+        folder: Folder,
+        write_config: Callable[[], None],
+        supervisor: Supervisor,
+        mail: MailCatcher,
+        loaded: LoadedConfig,
+        *,
+        demo: bool,
+    ) -> None:
+        self._client = client
+        self._folder = folder
+        self._write_config = write_config
+        self._supervisor = supervisor
+        self._mail = mail
+        self._loaded = loaded
+        self._demo = demo
+        self._lock = asyncio.Lock()
+        self.saver: asyncio.Task[None] | None = None
+
+    def start_saving(self) -> None:
+        """Save the world every few seconds while the sandbox runs."""
+        self.saver = asyncio.create_task(_save_while_running(self._client, self._folder))
+
+    async def stop_saving(self) -> None:
+        """Stop saving (the caller saves once more if it wants)."""
+        if self.saver is not None:
+            self.saver.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.saver
+            self.saver = None
+
+    async def __call__(self) -> None:
+        async with self._lock:
+            await self._supervisor.stop()
+            await self.stop_saving()
+            await self._client.reset()
+            self._folder.prepare(fresh=True)
+            self._mail.count = 0
+            await populate(self._client, self._loaded.config)
+            self._write_config()
+            if self._demo:
+                await _seed(self._folder)
+            self._folder.save_world(await self._client.snapshot())
+            self._supervisor.start()
+            self.start_saving()
+        logger.info("The sandbox was reset from its page")
+
+
+async def _serve(
+    loaded: LoadedConfig, options: SandboxOptions, folder: Folder, *, seed: bool
+) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -134,12 +206,29 @@ async def _serve(loaded: LoadedConfig, options: SandboxOptions, folder: Folder) 
             folder.bot_log,
             hub.bot_status,
         )
+
+        def write_bot_config() -> None:  # once the page's port is known (the webhook catcher)
+            data, base_dir = source_data(options.config)
+            catchers = Catchers(mail.port, f"{url}catch/webhooks")
+            write_config(
+                folder.config, derive_config(data, base_dir, folder, emulator.url, catchers)
+            )
+
+        reset = _Resetter(
+            client, folder, write_bot_config, supervisor, mail, loaded, demo=options.demo
+        )
         page = Page(
-            client, config, gazetteer, hub, WebhookCatcher(folder.webhooks), lambda: supervisor.pid
+            client,
+            config,
+            gazetteer,
+            hub,
+            WebhookCatcher(folder.webhooks),
+            lambda: supervisor.pid,
+            reset,
         )
         runner = web.AppRunner(page.make_app(), access_log=None, shutdown_timeout=0.5)
         await runner.setup()
-        saver: asyncio.Task[None] | None = None
+        saving = False
         try:
             site = web.TCPSite(runner, options.host, options.port)
             try:
@@ -150,24 +239,21 @@ async def _serve(loaded: LoadedConfig, options: SandboxOptions, folder: Folder) 
                 raise
             port = int(runner.addresses[0][1])
             url = f"http://{_url_host(options.host)}:{port}/"
-            data, base_dir = source_data(options.config)
-            catchers = Catchers(mail.port, f"{url}catch/webhooks")
-            write_config(
-                folder.config, derive_config(data, base_dir, folder, emulator.url, catchers)
-            )
+            write_bot_config()
+            if seed:
+                await _seed(folder)
             hub.start(after=await client.last_seq())
             supervisor.start()
-            saver = asyncio.create_task(_save_while_running(client, folder))
+            reset.start_saving()
+            saving = True
             print(texts.ADDRESS.format(url=url, folder=folder.path), flush=True)
             if options.open_browser:
                 _open_browser(url)
             await stop.wait()
         finally:
             await supervisor.stop()
-            if saver is not None:
-                saver.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await saver
+            if saving:
+                await reset.stop_saving()
                 folder.save_world(await client.snapshot())
             await hub.stop()
             await runner.cleanup()

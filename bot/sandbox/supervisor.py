@@ -46,7 +46,8 @@ class Supervisor:
         return None if self._process is None else self._process.pid
 
     def start(self) -> None:
-        """Start supervising in the background."""
+        """Start supervising in the background (again, after :meth:`stop`)."""
+        self._stopping.clear()
         self._task = asyncio.create_task(self._supervise(), name="bot supervisor")
 
     async def stop(self) -> None:

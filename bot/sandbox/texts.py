@@ -16,6 +16,15 @@ NOT_OUR_FOLDER = (
     "Move it aside or delete it yourself."
 )
 WORLD_UNREADABLE = "warning: the saved chats in {path} cannot be read ({problem}); starting afresh."
+DEMO_SEEDED = (
+    "Seeded a demo fortnight: {reports} reports ({waiting} waiting, {overdue} overdue, "
+    "{acknowledged} acknowledged, {resolved} resolved, {referred} referred); the agencies' "
+    "chats fill as the bot starts."
+)
+DEMO_IGNORED = (
+    "--demo is ignored: the sandbox in {folder} already has reports and chats. "
+    "Add --fresh to start again with the demo."
+)
 STOPPED = "The sandbox stopped; its state is saved in {folder}."
 
 # The page's answers to a request it cannot carry out.

@@ -4,7 +4,7 @@ bot, press its buttons, share a place. Everything acts through the emulator's cl
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -74,6 +74,7 @@ class Page:
         hub: Hub,
         webhooks: WebhookCatcher,
         bot_pid: Callable[[], int | None],
+        reset: Callable[[], Awaitable[None]],
     ) -> None:
         self.client = client
         self.config = config
@@ -85,6 +86,7 @@ class Page:
         self.hub = hub
         self.webhooks = webhooks
         self.bot_pid = bot_pid
+        self._reset = reset
         self.read_up_to: dict[tuple[int, int], int] = {}
         self.templates = jinja2.Environment(
             loader=jinja2.PackageLoader("bot.sandbox", "templates"),
@@ -105,6 +107,7 @@ class Page:
         app.router.add_post("/api/people/{user}/press", self.press)
         app.router.add_get("/api/files/{file_id}", self.file)
         app.router.add_get("/api/events", self.hub.stream)
+        app.router.add_post("/api/reset", self.reset)
         app.router.add_post("/catch/webhooks/{agency}", self.webhooks.receive)
         return app
 
@@ -263,6 +266,14 @@ class Page:
                 },
             }
         )
+
+    async def reset(self, request: web.Request) -> web.Response:
+        """POST /api/reset: wipe the sandbox as --fresh does and restart the bot; every open
+        page hears ``reset`` and reloads its chats."""
+        await self._reset()
+        self.read_up_to.clear()
+        self.hub.publish({"kind": "reset"})
+        return web.json_response({"ok": True})
 
 
 async def _json(request: web.Request) -> JSONDict:

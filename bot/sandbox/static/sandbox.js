@@ -185,6 +185,7 @@ function listen() {
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (event.kind === "status") { showStatus(event.status); return; }
+    if (event.kind === "reset") { reloadChats(); return; }
     clearTimeout(refresh);
     refresh = setTimeout(async () => {
       if (event.chat_id === state.chat) { await loadMessages(); }
@@ -212,6 +213,24 @@ $("share-place").addEventListener("submit", (event) => {
   send({ place: $("place").value });
 });
 $("share-contact").addEventListener("click", () => send({ contact: true }));
+
+function reloadChats() {
+  state.chat = null;
+  $("messages").replaceChildren();
+  loadChats();
+}
+$("reset").addEventListener("click", async () => {
+  const question = "Reset the sandbox? Every chat, report and caught e-mail is deleted, " +
+    "and the bot starts again.";
+  if (!window.confirm(question)) { return; }
+  try {
+    await api("/api/reset", {});
+    reloadChats();
+    toast("The sandbox was reset.");
+  } catch (error) {
+    alertBox(error.message);
+  }
+});
 
 state.person = Number($("person").value);
 loadPlaces();
