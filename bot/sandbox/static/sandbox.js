@@ -43,6 +43,7 @@ async function loadChats() {
     const item = element("li");
     const button = element("button", "", chat.title);
     button.type = "button";
+    button.dataset.chatId = chat.chat_id;
     button.setAttribute("aria-current", String(chat.chat_id === state.chat));
     if (chat.unread > 0 && chat.chat_id !== state.chat) {
       const badge = element("span", "unread", String(chat.unread));
@@ -180,15 +181,19 @@ function showStatus(status) {
 }
 
 let refresh = null;
+const changedChats = new Set(); // every chat changed in a burst, not only the burst's last
 function listen() {
   const events = new EventSource("/api/events");
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     if (event.kind === "status") { showStatus(event.status); return; }
     if (event.kind === "reset") { reloadChats(); return; }
+    changedChats.add(event.chat_id);
     clearTimeout(refresh);
     refresh = setTimeout(async () => {
-      if (event.chat_id === state.chat) { await loadMessages(); }
+      const openChanged = changedChats.has(state.chat);
+      changedChats.clear();
+      if (openChanged) { await loadMessages(); }
       await loadChats();
     }, 100);
   };
