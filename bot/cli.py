@@ -25,7 +25,7 @@ from bot.config import (
 )
 from bot.geo import GeoDataError, Locator
 from bot.runner import serve
-from bot.sandbox import DEFAULT_PORT, SandboxOptions, run_sandbox
+from bot.sandbox import DEFAULT_PORT
 from storage.db import backup_database
 
 logger = logging.getLogger(__name__)
@@ -123,11 +123,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(loaded)
 
 
-def _check_config(loaded: LoadedConfig) -> int:
+def _data_files_readable(loaded: LoadedConfig) -> bool:
+    """Whether the data files the config names can be read; if not, say why on stderr."""
     try:
         Locator.from_config(loaded.config.geography)
     except GeoDataError as exc:
         print(_geo_problem(loaded, exc), file=sys.stderr)
+        return False
+    return True
+
+
+def _check_config(loaded: LoadedConfig) -> int:
+    if not _data_files_readable(loaded):
         return EXIT_USAGE
     for warning in config_warnings(loaded.config):
         print(f"{loaded.source}: warning: {warning}", file=sys.stderr)
@@ -136,11 +143,11 @@ def _check_config(loaded: LoadedConfig) -> int:
 
 
 def _sandbox(loaded: LoadedConfig, args: argparse.Namespace) -> int:
-    try:  # the same problems as check-config, before anything starts
-        Locator.from_config(loaded.config.geography)
-    except GeoDataError as exc:
-        print(_geo_problem(loaded, exc), file=sys.stderr)
+    if not _data_files_readable(loaded):  # the same problems as check-config, before all
         return EXIT_USAGE
+    # Imported here: its web server, templates and SMTP catcher are no part of the other commands.
+    from bot.sandbox.service import SandboxOptions, run_sandbox
+
     options = SandboxOptions(
         config=args.config,
         port=args.port,

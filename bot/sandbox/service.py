@@ -27,7 +27,7 @@ from aiohttp import web
 from bot.config import TOKEN_ENV, LoadedConfig, load_config
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.geo import load_gazetteer
-from bot.sandbox import texts
+from bot.sandbox import DEFAULT_PORT, texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
 from bot.sandbox.demo import seed_demo
 from bot.sandbox.events import Hub
@@ -48,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
-DEFAULT_PORT = 8765
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SAVE_EVERY_SECONDS = 5.0  # the world is also saved while running, in case of a hard kill
 TERMINAL_BROWSERS = frozenset({"www-browser", "links", "elinks", "lynx", "w3m", "links2"})
@@ -278,4 +277,4 @@ def _open_browser(url: str) -> None:
         browser.open(url)
 
 
-__all__ = ["DEFAULT_PORT", "SandboxOptions", "run_sandbox"]
+__all__ = ["SandboxOptions", "run_sandbox"]

@@ -32,17 +32,9 @@ async def test_fly_tipping_reaches_email_and_webhook_once(
     Open311 request, each naming the reference."""
     box, port = smtp
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    data = config_data(server.url)
-    agency_data(data, "sadc-waste").update(
-        email="waste@example.org", webhook_url=receiver.url, webhook_secret_env=SECRET_ENV
+    path = _with_email_and_webhook(
+        tmp_path, server, "sadc-waste", "waste@example.org", port, receiver
     )
-    data["smtp"] = {
-        "host": "127.0.0.1",
-        "port": port,
-        "starttls": False,
-        "sender": "safetybot@example.org",
-    }
-    path = write_config_data(tmp_path, data)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
         ref, _ = await fly_tipping(client, sam)
@@ -72,17 +64,7 @@ async def test_a_referral_reaches_the_other_agencys_email_and_webhook(
     webhook besides its chat: each receives the report once, saying who referred it."""
     box, port = smtp
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    data = config_data(server.url)
-    agency_data(data, "sadc-asb").update(
-        email="asb@example.org", webhook_url=receiver.url, webhook_secret_env=SECRET_ENV
-    )
-    data["smtp"] = {
-        "host": "127.0.0.1",
-        "port": port,
-        "starttls": False,
-        "sender": "safetybot@example.org",
-    }
-    path = write_config_data(tmp_path, data)
+    path = _with_email_and_webhook(tmp_path, server, "sadc-asb", "asb@example.org", port, receiver)
     sam = Resident(client, resident)
     async with running_bot(load(path)):
         ref, card = await fly_tipping(client, sam)
@@ -107,3 +89,21 @@ async def test_a_referral_reaches_the_other_agencys_email_and_webhook(
     assert call.body["service_request_id"] == ref
     assert call.body["agency_responsible"] == ASB
     assert call.body["status_notes"] == f"Referred by {waste}."
+
+
+def _with_email_and_webhook(
+    folder: Path, server: EmulatorServer, agency: str, email: str, port: int, receiver: Receiver
+) -> Path:
+    """A config in which ``agency`` has an e-mail address (on the local SMTP server at
+    ``port``) and a signed webhook to ``receiver`` besides its chat."""
+    data = config_data(server.url)
+    agency_data(data, agency).update(
+        email=email, webhook_url=receiver.url, webhook_secret_env=SECRET_ENV
+    )
+    data["smtp"] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "starttls": False,
+        "sender": "safetybot@example.org",
+    }
+    return write_config_data(folder, data)

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from bot.config import Config
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.officers import texts
 from storage.db import Database
@@ -227,13 +228,11 @@ async def test_the_buttons_of_a_resolved_report_say_so_and_start_nothing(
     assert await _errors(client) == []
 
 
-async def test_a_prompt_pressed_twice_is_resolved_once_without_an_error(
-    client: EmulatorClient, config_path: Path, resident: int
-) -> None:
-    """ "Resolve without a note" pressed twice before the bot saw either: the first resolves
-    and takes the prompt away, the second says the report is already resolved; no error."""
-    sam = Resident(client, resident)
-    config = load(config_path)
+async def _resolve_prompt(
+    client: EmulatorClient, config: Config, sam: Resident
+) -> tuple[str, dict[str, Any]]:
+    """A fly-tipping report whose card's Resolve was pressed: its reference and the prompt
+    ("Resolve this report?") the bot posted, with the bot stopped and the chat settled."""
     async with running_bot(config):
         ref, card = await fly_tipping(client, sam)
         pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Resolve", card["message_id"])
@@ -241,6 +240,16 @@ async def test_a_prompt_pressed_twice_is_resolved_once_without_an_error(
             WASTE_CHAT, after=pressed.seq, predicate=_has(texts.RESOLVE_QUESTION)
         )
         await _pinned(client, WASTE_CHAT)
+    return ref, prompt
+
+
+async def test_a_prompt_pressed_twice_is_resolved_once_without_an_error(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """ "Resolve without a note" pressed twice before the bot saw either: the first resolves
+    and takes the prompt away, the second says the report is already resolved; no error."""
+    config = load(config_path)
+    ref, prompt = await _resolve_prompt(client, config, Resident(client, resident))
     start = await client.last_seq()
     presses = [
         await client.press(WASTE_OFFICER, WASTE_CHAT, texts.RESOLVE_WITHOUT_NOTE) for _ in (1, 2)
@@ -265,15 +274,8 @@ async def test_a_prompt_deleted_before_its_press_was_handled_is_no_error(
 ) -> None:
     """ "Resolve without a note" pressed, then the prompt deleted before the bot saw the press:
     the report is resolved and the press answered; the missing prompt is no error."""
-    sam = Resident(client, resident)
     config = load(config_path)
-    async with running_bot(config):
-        ref, card = await fly_tipping(client, sam)
-        pressed = await client.press(WASTE_OFFICER, WASTE_CHAT, "Resolve", card["message_id"])
-        prompt = await client.wait_for_message(
-            WASTE_CHAT, after=pressed.seq, predicate=_has(texts.RESOLVE_QUESTION)
-        )
-        await _pinned(client, WASTE_CHAT)
+    ref, prompt = await _resolve_prompt(client, config, Resident(client, resident))
     start = await client.last_seq()
     press = await client.press(WASTE_OFFICER, WASTE_CHAT, texts.RESOLVE_WITHOUT_NOTE)
     await _bot_api(server, "deleteMessage", chat_id=WASTE_CHAT, message_id=prompt["message_id"])
