@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +23,18 @@ class Subscriber:
     chat_id: int
     created_at: datetime
     blocked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    """A chat that is to receive an item, with its own quiet hours.
+
+    ``quiet_hours`` is None for the partnership's default, ``"off"`` for none, or local hours
+    as ``"HH:MM-HH:MM"`` (see :mod:`bot.news.quiet`).
+    """
+
+    chat_id: int
+    quiet_hours: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +131,34 @@ class SubscriberRepository:
             (topic_id, area_id, area_id, ALL_AREAS),
         )
         return [row["chat_id"] for row in rows]
+
+    async def recipients(
+        self, topic_ids: Sequence[str], area_ids: Sequence[str] | None
+    ) -> list[Recipient]:
+        """Chats to receive an item on any of these topics for these areas, each once.
+
+        ``area_ids`` None: the whole district, reaching every subscriber of the topics; else
+        subscribers of one of those areas or of :data:`ALL_AREAS`. Blocked chats never.
+        """
+        if not topic_ids or (area_ids is not None and not area_ids):
+            return []
+        topics = ", ".join("?" for _ in topic_ids)
+        where = f"r.blocked_at IS NULL AND s.topic_id IN ({topics})"
+        parameters: list[object] = list(topic_ids)
+        if area_ids is not None:
+            areas = ", ".join("?" for _ in area_ids)
+            where += f" AND (s.area_id = ? OR s.area_id IN ({areas}))"
+            parameters += [ALL_AREAS, *area_ids]
+        sql = (
+            "SELECT DISTINCT r.chat_id, r.quiet_hours FROM subscriptions AS s"
+            " JOIN subscribers AS r ON r.chat_id = s.chat_id WHERE "
+        )
+        # The only text added to the statement is "?" placeholders.
+        rows = await self._db.fetchall(sql + where + " ORDER BY r.chat_id", tuple(parameters))
+        return [Recipient(row["chat_id"], row["quiet_hours"]) for row in rows]
+
+    async def set_quiet_hours(self, chat_id: int, quiet_hours: str | None) -> None:
+        """Record a subscriber's quiet hours (None: the partnership's; ``"off"``; or hours)."""
+        await self._db.execute(
+            "UPDATE subscribers SET quiet_hours = ? WHERE chat_id = ?", (quiet_hours, chat_id)
+        )

@@ -248,6 +248,26 @@ class Topic(_Model):
 
     id: Identifier
     name: NonEmpty
+    description: NonEmpty | None = None  # one line under the topic's button
+
+
+QUIET_HOURS_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$"
+QuietHoursText = Annotated[StrictStr, Field(pattern=QUIET_HOURS_PATTERN)]
+"""Local hours as ``HH:MM-HH:MM`` (``21:00-07:00`` runs over midnight)."""
+
+
+class News(_Model):
+    """How news reaches subscribers: quiet hours and the near-me circle's choices."""
+
+    # News arriving in these local hours is delivered silently (no sound, no vibration);
+    # None: never. A subscriber may choose their own hours or none.
+    quiet_hours: QuietHoursText | None = "21:00-07:00"
+    # May an urgent alert (a rogue trader in the street today) ring during quiet hours?
+    urgent_overrides_quiet_hours: StrictBool = True
+    # The radii a subscriber may pick for "near me", in metres.
+    near_me_radii_metres: tuple[Annotated[StrictInt, Field(ge=100, le=20000)], ...] = Field(
+        default=(500, 1000, 2000, 5000), min_length=1
+    )
 
 
 class Area(_Model):
@@ -270,6 +290,7 @@ class Config(_Model):
     agencies: tuple[Agency, ...] = Field(min_length=1)
     categories: tuple[Category, ...] = Field(min_length=1)
     routes: tuple[Route, ...] = ()
+    news: News = News()
     topics: tuple[Topic, ...] = ()
     areas: tuple[Area, ...] = ()
 

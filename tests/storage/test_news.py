@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from storage.broadcasts import BroadcastRepository, BroadcastSummary
 from storage.db import Database
 from storage.residents import ResidentCounterRepository
-from storage.subscribers import ALL_AREAS, SubscriberRepository, Subscription
+from storage.subscribers import ALL_AREAS, Recipient, SubscriberRepository, Subscription
 
 T0 = datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
 
@@ -43,6 +43,24 @@ async def test_audience_matches_area_everywhere_and_district_wide(db: Database) 
     await subscribers.subscribe(4, "burglary", "harpenden", now=T0)
     assert await subscribers.audience("asb", "harpenden") == [1, 2]
     assert await subscribers.audience("asb", None) == [1, 2, 3]
+
+
+async def test_recipients_of_several_topics_and_areas_each_once(db: Database) -> None:
+    """An item on two topics for two areas reaches each matching chat once, with its quiet
+    hours; an empty list of areas reaches nobody, None the whole district."""
+    subscribers = SubscriberRepository(db)
+    await subscribers.subscribe(1, "asb", "harpenden", now=T0)
+    await subscribers.subscribe(1, "scams", "harpenden", now=T0)
+    await subscribers.subscribe(2, "scams", ALL_AREAS, now=T0)
+    await subscribers.subscribe(3, "asb", "redbourn", now=T0)
+    await subscribers.subscribe(4, "newsletter", "harpenden", now=T0)
+    await subscribers.set_quiet_hours(2, "off")
+    found = await subscribers.recipients(["asb", "scams"], ["harpenden", "sopwell"])
+    assert found == [Recipient(1, None), Recipient(2, "off")]
+    assert await subscribers.recipients(["asb"], []) == []
+    assert [r.chat_id for r in await subscribers.recipients(["asb"], None)] == [1, 3]
+    await subscribers.mark_blocked(1, now=T0)
+    assert await subscribers.recipients(["asb", "scams"], ["harpenden"]) == [Recipient(2, "off")]
 
 
 async def test_blocked_chat_leaves_the_audience_until_it_returns(db: Database) -> None:

@@ -1,0 +1,1 @@
+"""Community safety news: who subscribes to what, and how items reach them."""
