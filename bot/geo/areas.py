@@ -278,13 +278,13 @@ class _Builder:
             clip = shapely.union_all([point.buffer(PLACE_REACH_M) for point in points])
         envelope = clip.envelope.buffer(PLACE_REACH_M)
         cells = shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=envelope)
+        tree = shapely.STRtree(points)
         by_place: dict[str, Any] = {}
         for cell in shapely.get_parts(cells):
-            shapely.prepare(cell)
-            for place, point in zip(places, points, strict=True):
-                if cell.contains(point):
-                    clipped = cell.intersection(clip)
-                    for name in (place.name, *place.aliases):
-                        by_place.setdefault(name.casefold(), clipped)
+            clipped = cell.intersection(clip)
+            for index in tree.query(cell, predicate="contains"):
+                place = places[int(index)]
+                for name in (place.name, *place.aliases):
+                    by_place.setdefault(name.casefold(), clipped)
         self._cells = by_place
         return by_place
