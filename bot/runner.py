@@ -25,6 +25,7 @@ from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
 from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
 from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
+from bot.reporting.areas import place_reports
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ async def serve(
     reminders: Reminders | None = None  # reminder wiring
     try:
         services = Services.create(config, db)
+        await place_reports(db, services.areas)  # reports stored before, or before areas changed
         application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(
