@@ -186,11 +186,11 @@ __all__ = [
     "Unreadable",
     "WriteNote",
     "area_code",
-    "near_point",
-    "radius_button",
     "decode",
     "encode",
     "exactly",
+    "near_point",
     "pattern",
+    "radius_button",
     "size",
 ]

@@ -158,8 +158,7 @@ def stopped(had_news: bool) -> str:
     """The answer to /stop or "Stop all news"."""
     if not had_news:
         return (
-            "You had no news subscription, so there was nothing to stop. "
-            "Send /news to choose some."
+            "You had no news subscription, so there was nothing to stop. Send /news to choose some."
         )
     return (
         "Done: you will receive no more news from us, and your news choices are deleted. "

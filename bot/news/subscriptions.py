@@ -124,7 +124,9 @@ class SubscriptionService:
         """Turn a topic on or off (a known one: see :meth:`is_topic`)."""
         choice = await self.current(chat_id)
         wanted = set(choice.topics) ^ {topic_id}
-        return await self._save(chat_id, replace(choice, topics=_in_order(wanted, self._topic_ids)), now)
+        return await self._save(
+            chat_id, replace(choice, topics=_in_order(wanted, self._topic_ids)), now
+        )
 
     async def toggle_area(self, chat_id: int, area_id: str, *, now: datetime) -> Choice:
         """Add or remove an area (a known one); from the whole district or near me, the area
@@ -153,7 +155,9 @@ class SubscriptionService:
         near = NearPoint(latitude, longitude, radius_m)
         return await self._save(chat_id, replace(choice, areas=areas, near=near), now)
 
-    async def set_quiet_hours(self, chat_id: int, option_id: str, *, now: datetime) -> Choice | None:
+    async def set_quiet_hours(
+        self, chat_id: int, option_id: str, *, now: datetime
+    ) -> Choice | None:
         """Choose one of :func:`quiet_options` by its id; None if no such option is offered."""
         option = next((o for o in quiet_options(self._config) if o.id == option_id), None)
         if option is None:

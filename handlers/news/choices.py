@@ -173,7 +173,7 @@ async def quiet_chosen(update: Update, context: BotContext) -> None:
 
 
 async def stop_pressed(update: Update, context: BotContext) -> None:
-    """"Stop all news": deletes the subscriber and says so in place of the buttons."""
+    """ "Stop all news": deletes the subscriber and says so in place of the buttons."""
     chat_id = private_chat(update)
     query = update.callback_query
     if chat_id is None or query is None:

@@ -20,7 +20,7 @@ END = -1  # ConversationHandler.END, without importing the handler class here
 
 
 async def ask_place(update: Update, context: BotContext) -> str | int:
-    """"Near me" pressed: asks for the place, with a button that shares the location."""
+    """ "Near me" pressed: asks for the place, with a button that shares the location."""
     chat_id = private_chat(update)
     if chat_id is None:
         await refuse_in_group(update, context)
@@ -34,7 +34,8 @@ async def ask_place(update: Update, context: BotContext) -> str | int:
 async def place_sent(update: Update, context: BotContext) -> int:
     """Takes the location (a venue carries one) and offers the radii around it."""
     message = update.effective_message
-    assert message is not None and message.location is not None
+    assert message is not None
+    assert message.location is not None
     location = message.location
     await message.reply_text(describe.LOCATION_RECEIVED, reply_markup=ReplyKeyboardRemove())
     radii = context.services.subscriptions.radii
@@ -67,7 +68,8 @@ async def news_instead(update: Update, context: BotContext) -> int:
     """/news while a place is awaited: the wait ends, and the choices are shown."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            describe.UNCHANGED, reply_markup=ReplyKeyboardRemove(),
+            describe.UNCHANGED,
+            reply_markup=ReplyKeyboardRemove(),
         )
     await show_news(update, context)
     return END

@@ -83,7 +83,9 @@ def quiet_keyboard(choice: Choice, config: Config) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-def radius_keyboard(latitude: float, longitude: float, radii: tuple[int, ...]) -> InlineKeyboardMarkup:
+def radius_keyboard(
+    latitude: float, longitude: float, radii: tuple[int, ...]
+) -> InlineKeyboardMarkup:
     """The configured radii around the place sent, two a row, and back to the areas."""
     row_of = [
         _button(describe.radius_label(r), buttons.radius_button(r, latitude, longitude))
