@@ -96,7 +96,8 @@ def privacy(config: Config) -> str:
         "you report anonymously we keep nothing that identifies you, and we cannot contact you.\n\n"
         "Reports go only to the teams they are routed to. Hate incident reports are seen only "
         "by the police team that deals with them.\n\n"
-        "News subscriptions keep your chat and the topics and areas you chose, until you stop."
+        "News subscriptions keep your chat, the topics and areas you chose and, for news near "
+        "you, the place you pinned, until you /stop."
     )
 
 
