@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TypeVar
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType, ParseMode
 
 from bot import buttons
@@ -49,16 +49,30 @@ async def show_news(update: Update, context: BotContext) -> None:
 async def send_news(update: Update, context: BotContext) -> None:
     """The topics screen, as a new message (a menu press is answered by the menu)."""
     chat_id = private_chat(update)
-    if chat_id is None:
-        await refuse_in_group(update, context)
+    if chat_id is None:  # a message, even for a menu press: the menu answered the press
+        if update.effective_message is not None:
+            await update.effective_message.reply_text(
+                describe.private_chat_only(context.bot.username)
+            )
         return
     await send_screen(chat_id, context, "topics")
 
 
-def _pressed(update: Update, kind: type[_B]) -> _B | None:
+async def _pressed(
+    update: Update, context: BotContext, kind: type[_B]
+) -> tuple[int, _B, CallbackQuery] | None:
+    """The private chat, the button pressed and its query; None, answered, for a press in a
+    group or data that does not read as this kind."""
     query = update.callback_query
-    found = buttons.decode(query.data if query is not None else None)
-    return found if isinstance(found, kind) else None
+    chat_id = private_chat(update)
+    if query is None or chat_id is None:
+        await refuse_in_group(update, context)
+        return None
+    found = buttons.decode(query.data)
+    if not isinstance(found, kind):
+        await _stale(update, context, chat_id)
+        return None
+    return chat_id, found, query
 
 
 async def _stale(update: Update, context: BotContext, chat_id: int) -> None:
@@ -72,76 +86,68 @@ async def _stale(update: Update, context: BotContext, chat_id: int) -> None:
 
 async def screen_chosen(update: Update, context: BotContext) -> None:
     """Shows the topics, areas or quiet-hours screen in place."""
-    chat_id = private_chat(update)
-    pressed = _pressed(update, buttons.NewsScreen)
-    if chat_id is None or pressed is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsScreen)
+    if found is None:
         return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    chat_id, pressed, query = found
+    await query.answer()
     choice = await context.services.subscriptions.current(chat_id)
     await edit_screen(update, context, pressed.screen, choice, changed=False)
 
 
 async def topic_toggled(update: Update, context: BotContext) -> None:
     """Turns a topic on or off; confirms what the chat will now receive."""
-    chat_id = private_chat(update)
-    pressed = _pressed(update, buttons.NewsTopic)
-    if chat_id is None or pressed is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsTopic)
+    if found is None:
         return
+    chat_id, pressed, query = found
     subscriptions = context.services.subscriptions
     if not subscriptions.is_topic(pressed.topic):
         await _stale(update, context, chat_id)
         return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query.answer()
     choice = await subscriptions.toggle_topic(chat_id, pressed.topic, now=utc_now())
     await edit_screen(update, context, "topics", choice, changed=True)
 
 
 async def area_toggled(update: Update, context: BotContext) -> None:
     """Adds or removes an area; confirms what the chat will now receive."""
-    chat_id = private_chat(update)
-    pressed = _pressed(update, buttons.NewsArea)
-    if chat_id is None or pressed is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsArea)
+    if found is None:
         return
+    chat_id, pressed, query = found
     subscriptions = context.services.subscriptions
     if not subscriptions.is_area(pressed.area):
         await _stale(update, context, chat_id)
         return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query.answer()
     choice = await subscriptions.toggle_area(chat_id, pressed.area, now=utc_now())
     await edit_screen(update, context, "areas", choice, changed=True)
 
 
 async def whole_district_chosen(update: Update, context: BotContext) -> None:
     """News for every area; confirms what the chat will now receive."""
-    chat_id = private_chat(update)
-    if chat_id is None or update.callback_query is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsWholeDistrict)
+    if found is None:
         return
-    await update.callback_query.answer()
+    chat_id, _, query = found
+    await query.answer()
     choice = await context.services.subscriptions.whole_district(chat_id, now=utc_now())
     await edit_screen(update, context, "areas", choice, changed=True)
 
 
 async def radius_chosen(update: Update, context: BotContext) -> None:
     """News within the radius pressed around the place the button carries."""
-    chat_id = private_chat(update)
-    pressed = _pressed(update, buttons.NewsRadius)
-    if chat_id is None or pressed is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsRadius)
+    if found is None:
         return
+    chat_id, pressed, query = found
     subscriptions = context.services.subscriptions
     point = buttons.near_point(pressed)
     if point is None or pressed.radius_m not in subscriptions.radii:
         await _stale(update, context, chat_id)
         return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query.answer()
     latitude, longitude = point
     choice = await subscriptions.near_me(
         chat_id, latitude, longitude, pressed.radius_m, now=utc_now()
@@ -156,29 +162,26 @@ async def radius_chosen(update: Update, context: BotContext) -> None:
 
 async def quiet_chosen(update: Update, context: BotContext) -> None:
     """Sets the quiet hours pressed; confirms what the chat will now receive."""
-    chat_id = private_chat(update)
-    pressed = _pressed(update, buttons.NewsQuiet)
-    if chat_id is None or pressed is None:
-        await refuse_in_group(update, context)
+    found = await _pressed(update, context, buttons.NewsQuiet)
+    if found is None:
         return
+    chat_id, pressed, query = found
     choice = await context.services.subscriptions.set_quiet_hours(
         chat_id, pressed.option, now=utc_now()
     )
     if choice is None:
         await _stale(update, context, chat_id)
         return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
+    await query.answer()
     await edit_screen(update, context, "quiet", choice, changed=True)
 
 
 async def stop_pressed(update: Update, context: BotContext) -> None:
-    """ "Stop all news": deletes the subscriber and says so in place of the buttons."""
-    chat_id = private_chat(update)
-    query = update.callback_query
-    if chat_id is None or query is None:
-        await refuse_in_group(update, context)
+    """The "Stop all news" button: deletes the subscriber and says so in place of the buttons."""
+    found = await _pressed(update, context, buttons.NewsStop)
+    if found is None:
         return
+    chat_id, _, query = found
     await query.answer()
     had_news = await context.services.subscriptions.stop(chat_id)
     await query.edit_message_text(describe.stopped(had_news), parse_mode=ParseMode.HTML)

@@ -20,7 +20,7 @@ END = -1  # ConversationHandler.END, without importing the handler class here
 
 
 async def ask_place(update: Update, context: BotContext) -> str | int:
-    """ "Near me" pressed: asks for the place, with a button that shares the location."""
+    """The "Near me" button:  asks for the place, with a button that shares the location."""
     chat_id = private_chat(update)
     if chat_id is None:
         await refuse_in_group(update, context)

@@ -265,6 +265,7 @@ async def test_forged_and_stale_buttons_are_answered_kindly(
     forged = {
         "Old topic": "v2:n:t:burglary-2019",
         "Odd radius": "v2:n:r:1:8ftpi:ap2p8",
+        "Nowhere": "v2:n:r:1jk:zzzzzz:zzzzzz",
         "Odd hours": "v2:n:q:2599-0000",
         "Old area": "v2:n:a:sopwell-old",
     }
