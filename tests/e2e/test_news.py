@@ -9,7 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from telegram import Update
+from telegram.ext import CommandHandler
 
+from bot.context import BotContext
 from bot.emulator import EmulatorClient, EmulatorServer
 from bot.emulator.client import buttons
 from bot.geo import AreaMap, Locator
@@ -345,6 +348,39 @@ async def test_buttons_and_the_wait_for_a_place_survive_restarts(
             Recipient(resident, None)
         ]
         assert await subscribers.recipients(["newsletter"], ["harpenden"]) == []
+
+
+async def test_a_place_not_sent_in_time_is_given_up_kindly(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """The wait for the place ends after its timeout (the job run by hand, not waited for):
+    the resident is told, the location key goes, and text is no longer taken for a place."""
+    seen: dict[str, Any] = {}
+
+    async def peek(update: Update, context: BotContext) -> None:
+        seen["application"] = context.application
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("peeked")
+
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path), extra_handlers=[CommandHandler("peek", peek)]):
+        await sam.say("/peek")
+        await open_news(sam)
+        await sam.toggle("Areas: the whole district")
+        await sam.tap("📍 Near me")
+        application = seen["application"]
+        [job] = [
+            j
+            for j in application.job_queue.jobs()
+            if getattr(getattr(j.callback, "__self__", None), "name", None) == "news_near_me"
+        ]
+        before = await client.last_seq()
+        await job.run(application)
+        told = await client.wait_for_message(resident, after=before)
+        assert told["text"] == "No location came, so your news choices are as they were."
+        assert await reply_keyboard(client, resident) == []
+        after = await sam.say("Harpenden")
+    assert after["text"].startswith("Sorry, I did not understand")
 
 
 async def _bot_api(server: EmulatorServer, method: str, **params: object) -> Any:
