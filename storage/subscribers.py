@@ -196,8 +196,14 @@ class SubscriberRepository:
             "SELECT DISTINCT topic_id FROM subscriptions WHERE chat_id = ? ORDER BY topic_id",
             (chat_id,),
         )
+        # The chosen areas; for a chat subscribed one subscription at a time (subscribe), the
+        # areas of its subscriptions.
         areas = await self._db.fetchall(
-            "SELECT area_id FROM subscriber_areas WHERE chat_id = ? ORDER BY area_id", (chat_id,)
+            "SELECT area_id FROM subscriber_areas WHERE chat_id = ?"
+            " UNION SELECT area_id FROM subscriptions WHERE chat_id = ? AND area_id <> ?"
+            " AND NOT EXISTS (SELECT 1 FROM subscriber_areas WHERE chat_id = ?)"
+            " ORDER BY area_id",
+            (chat_id, chat_id, ALL_AREAS, chat_id),
         )
         near = None
         if row["near_radius_m"] is not None:

@@ -53,3 +53,14 @@ async def test_saving_a_choice_unblocks_a_chat(db: Database) -> None:
     assert await subscribers.recipients(["scams"], None) == []
     await subscribers.save_choice(7, choice, now=T0)
     assert await subscribers.recipients(["scams"], None) == [Recipient(7, None)]
+
+
+async def test_a_chat_subscribed_one_subscription_at_a_time_reads_as_its_areas(
+    db: Database,
+) -> None:
+    """Subscriptions made one by one (no chosen areas stored) read back as their areas."""
+    subscribers = SubscriberRepository(db)
+    await subscribers.subscribe(7, "scams", "harpenden", now=T0)
+    await subscribers.subscribe(7, "scams", "redbourn", now=T0)
+    choice = await subscribers.choice(7)
+    assert choice == StoredChoice(("scams",), ("harpenden", "redbourn"), None, None)
