@@ -8,6 +8,7 @@ the radius buttons carry the place themselves (:func:`bot.buttons.radius_button`
 from __future__ import annotations
 
 from telegram import ReplyKeyboardRemove, Update
+from telegram.ext import ConversationHandler
 
 from bot.context import BotContext
 from bot.news import describe
@@ -16,7 +17,7 @@ from handlers.news.screens import location_keyboard, radius_keyboard
 
 CONVERSATION = "news_near_me"
 PLACE = "place"
-END = -1  # ConversationHandler.END, without importing the handler class here
+END = ConversationHandler.END
 
 
 async def ask_place(update: Update, context: BotContext) -> str | int:
