@@ -14,6 +14,7 @@ from bot.context import BotContext
 from bot.news import describe
 from handlers.news.choices import private_chat, refuse_in_group, show_news, stop_command
 from handlers.news.screens import location_keyboard, radius_keyboard
+from handlers.report.checkpoint import checkpoint
 
 CONVERSATION = "news_near_me"
 PLACE = "place"
@@ -28,6 +29,7 @@ async def ask_place(update: Update, context: BotContext) -> str | int:
         return END
     if update.callback_query is not None:
         await update.callback_query.answer()
+    await checkpoint(update, context, CONVERSATION, PLACE)  # a restart still awaits the place
     await context.bot.send_message(chat_id, describe.ASK_LOCATION, reply_markup=location_keyboard())
     return PLACE
 
@@ -38,6 +40,7 @@ async def place_sent(update: Update, context: BotContext) -> int:
     assert message is not None
     assert message.location is not None
     location = message.location
+    await checkpoint(update, context, CONVERSATION, END)
     await message.reply_text(describe.LOCATION_RECEIVED, reply_markup=ReplyKeyboardRemove())
     radii = context.services.subscriptions.radii
     await message.reply_text(

@@ -3,7 +3,9 @@ forged buttons, groups and restarts; and what broadcasts will read from the data
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from bot.geo import AreaMap, Locator
 from storage.db import Database
 from storage.subscribers import Recipient, SubscriberRepository
 from tests.support.flows import HARPENDEN, ST_ALBANS
-from tests.support.harness import BOT_ID, TOKEN, load, running_bot
+from tests.support.harness import BOT_ID, TOKEN, load, running_bot, start_bot_process
 from tests.support.residents import Message, Resident
 
 SCAMS = "Scams, rogue traders and bogus callers"
@@ -348,6 +350,35 @@ async def test_buttons_and_the_wait_for_a_place_survive_restarts(
             Recipient(resident, None)
         ]
         assert await subscribers.recipients(["newsletter"], ["harpenden"]) == []
+
+
+async def test_a_bot_killed_while_awaiting_the_place_takes_it_when_restarted(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """The real bot killed (SIGKILL) right after asking for the place: restarted, it takes
+    the location as the place and the radius subscribes."""
+    sam = Resident(client, resident)
+    first = start_bot_process(config_path)
+    try:
+        await open_news(sam)
+        await sam.toggle(SCAMS)
+        await sam.toggle("Areas: the whole district")
+        await sam.tap("📍 Near me")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        output = (await asyncio.to_thread(first.communicate, timeout=30))[0]
+    second = start_bot_process(config_path)
+    try:
+        sent = await client.send_location(resident, *HARPENDEN)
+        await client.wait_for_message(
+            resident, after=sent.seq, predicate=lambda m: "How far" in m["text"], timeout=30
+        )
+        chosen = await sam.toggle("Within 500 m")
+    finally:
+        second.send_signal(signal.SIGTERM)
+        output += (await asyncio.to_thread(second.communicate, timeout=30))[0]
+    assert second.returncode == 0, output
+    assert "within 500 m of the place you pinned (Harpenden)" in chosen["text"]
 
 
 async def test_a_place_not_sent_in_time_is_given_up_kindly(
