@@ -214,7 +214,7 @@ async def test_near_me_takes_a_venue_and_refuses_a_place_outside_the_areas(
     client: EmulatorClient, config_path: Path, resident: int
 ) -> None:
     """A venue is as good as a pin; a circle that meets no area changes nothing and says so;
-    /cancel while a place is awaited leaves the choice as it was."""
+    /cancel or the Cancel key while a place is awaited leaves the choice as it was."""
     sam = Resident(client, resident)
     async with running_bot(load(config_path)):
         await open_news(sam)
@@ -228,9 +228,11 @@ async def test_near_me_takes_a_venue_and_refuses_a_place_outside_the_areas(
         outside = await sam.toggle("Within 500 m")
         assert outside["text"].startswith("That place is outside the areas")
         assert "for the whole of St Albans City & District" in outside["text"]
-        await sam.tap("📍 Near me")
-        cancelled = await sam.say("/cancel")
-        assert cancelled["text"].startswith("Your news choices are as they were.")
+        for cancel in ("/cancel", "Cancel"):  # the command, and the key under the location's
+            await sam.tap("📍 Near me")
+            cancelled = await sam.say(cancel)
+            assert cancelled["text"].startswith("Your news choices are as they were.")
+            assert await reply_keyboard(client, resident) == []
         after = await sam.say("a stray message")
         assert after["text"].startswith("Sorry, I did not understand")
 
