@@ -30,7 +30,9 @@ from bot.geo import load_gazetteer
 from bot.sandbox import DEFAULT_PORT, texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
 from bot.sandbox.demo import seed_demo
+from bot.sandbox.district_map import district_map
 from bot.sandbox.events import Hub
+from bot.sandbox.inbox import Inbox
 from bot.sandbox.people import BOT_TOKEN, populate
 from bot.sandbox.state import (
     Catchers,
@@ -196,9 +198,9 @@ async def _serve(
     async with EmulatorServer() as emulator, EmulatorClient(emulator.url) as client:
         await _restore(client, folder)
         await populate(client, config)
-        mail = MailCatcher(folder.mail)
-        await mail.start()
         hub = Hub(client, "starting")
+        mail = MailCatcher(folder.mail, hub.inbox_changed)
+        await mail.start()
         supervisor = Supervisor(
             [sys.executable, "-m", "bot", "run", "--config", str(folder.config)],
             _bot_environment(loaded),
@@ -221,9 +223,11 @@ async def _serve(
             config,
             gazetteer,
             hub,
-            WebhookCatcher(folder.webhooks),
+            WebhookCatcher(folder.webhooks, hub.inbox_changed),
             lambda: supervisor.pid,
             reset,
+            district=district_map(config.geography, gazetteer),
+            inbox=Inbox(config, folder.mail, folder.webhooks),
         )
         runner = web.AppRunner(page.make_app(), access_log=None, shutdown_timeout=0.5)
         await runner.setup()
