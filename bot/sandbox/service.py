@@ -201,8 +201,10 @@ async def _serve(
         hub = Hub(client, "starting")
         mail = MailCatcher(folder.mail, hub.inbox_changed)
         await mail.start()
+        # `safetybot run` on the derived config, through the child that dies with the sandbox.
+        bot_argv = [sys.executable, "-m", "bot.sandbox.child", str(os.getpid())]
         supervisor = Supervisor(
-            [sys.executable, "-m", "bot", "run", "--config", str(folder.config)],
+            [*bot_argv, "run", "--config", str(folder.config)],
             _bot_environment(loaded),
             folder.bot_log,
             hub.bot_status,

@@ -2,9 +2,9 @@
 "use strict";
 
 const state = { person: null, chat: null, chatKind: null, map: null, cursor: null };
-const SVG = "http://www.w3.org/2000/svg";
-const remembered = window.sessionStorage; // this tab's person and chat, kept over a reload
 const $ = (id) => document.getElementById(id);
+const SVG = $("map-svg").namespaceURI; // the page's own <svg>, so no namespace is written here
+const remembered = window.sessionStorage; // this tab's person and chat, kept over a reload
 
 async function api(path, body) {
   let options = {};
@@ -257,12 +257,11 @@ function sharePoint(x, y) {
 async function loadMap() {
   const map = await api("/api/map");
   state.map = map;
-  const svg = svgElement("svg", {
-    viewBox: `0 0 ${map.width} ${map.height}`, id: "map-svg", tabindex: "0", role: "application",
-    "aria-label": `Map of the district, drawn from its ${map.drawn_from === "boundaries" ?
-      "boundaries and wards" : "places and postcodes"}`,
-    "aria-describedby": "map-help map-cursor",
-  });
+  const svg = $("map-svg");
+  svg.replaceChildren();
+  svg.setAttribute("viewBox", `0 0 ${map.width} ${map.height}`);
+  svg.setAttribute("aria-label", `Map of the district, drawn from its ${
+    map.drawn_from === "boundaries" ? "boundary and wards" : "places and postcodes"}`);
   if (map.district) { svg.append(svgElement("path", { d: map.district, class: "district" })); }
   for (const ward of map.wards) {
     svg.append(svgElement("path", { d: ward.path, class: "ward" }, ward.name));
@@ -301,7 +300,6 @@ async function loadMap() {
       sharePoint(state.cursor.x, state.cursor.y);
     }
   });
-  $("map").replaceChildren(svg);
   $("map-attribution").textContent = map.attribution;
   const first = map.places.find((place) => place.labelled) || { x: map.width / 2, y: map.height / 2 };
   moveCursor(first.x, first.y);
