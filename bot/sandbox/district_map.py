@@ -136,6 +136,20 @@ def district_map(geography: Geography, gazetteer: Gazetteer) -> DistrictMap:
     )
 
 
+def map_point(spot: Any) -> tuple[float, float] | None:
+    """The (latitude, longitude) of a point the page sends for a click, or None if it is not
+    a point on the Earth."""
+    try:
+        latitude, longitude = float(spot["latitude"]), float(spot["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (math.isfinite(latitude) and math.isfinite(longitude)):
+        return None
+    if abs(latitude) > 90 or abs(longitude) > 180:
+        return None
+    return round(latitude, 6), round(longitude, 6)
+
+
 def _ours(unit: Any, gazetteer: Gazetteer) -> bool:
     return bool(unit.council == gazetteer.district_council)
 
@@ -200,4 +214,4 @@ def _attribution(geography: Geography) -> str:
     return " ".join(found)
 
 
-__all__ = ["DistrictMap", "Mark", "Projection", "Region", "district_map"]
+__all__ = ["DistrictMap", "Mark", "Projection", "Region", "district_map", "map_point"]

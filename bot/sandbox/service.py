@@ -17,10 +17,11 @@ import os
 import signal
 import sys
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -30,6 +31,7 @@ from bot.geo import load_gazetteer
 from bot.sandbox import DEFAULT_PORT, texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
 from bot.sandbox.demo import seed_demo
+from bot.sandbox.demo_cards import finish_cards
 from bot.sandbox.district_map import district_map
 from bot.sandbox.events import Hub
 from bot.sandbox.inbox import Inbox
@@ -124,12 +126,18 @@ async def _save_while_running(client: EmulatorClient, folder: Folder) -> None:
             saved_at = last
 
 
-async def _seed(folder: Folder) -> None:
-    """Seed the demo fortnight into the sandbox's new database, on the bot's own config."""
+async def _seed(folder: Folder) -> Callable[[EmulatorClient], Coroutine[Any, Any, None]]:
+    """Seed the demo fortnight into the sandbox's new database, on the bot's own config;
+    return what brings its cards to their final state once the bot has sent them."""
     config = load_config(folder.config).config
     async with await Database.open(folder.database) as db:
         seeded = await seed_demo(config, db, datetime.now(UTC))
     print(texts.DEMO_SEEDED.format(**asdict(seeded)), flush=True)
+
+    async def finish(client: EmulatorClient) -> None:
+        await finish_cards(config, folder.database, client, BOT_TOKEN, seeded.acted)
+
+    return finish
 
 
 class _Resetter:
@@ -156,6 +164,19 @@ class _Resetter:
         self._demo = demo
         self._lock = asyncio.Lock()
         self.saver: asyncio.Task[None] | None = None
+        self.finisher: asyncio.Task[None] | None = None
+
+    def finish_demo(self, finish: Callable[[EmulatorClient], Coroutine[Any, Any, None]]) -> None:
+        """Bring the seeded cards to their final state in the background, as they are sent."""
+        self.finisher = asyncio.create_task(finish(self._client), name="demo cards")
+
+    async def stop_finishing(self) -> None:
+        """Stop changing the demo's cards (the bot stops, or the sandbox is reset)."""
+        if self.finisher is not None:
+            self.finisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.finisher
+            self.finisher = None
 
     def start_saving(self) -> None:
         """Save the world every few seconds while the sandbox runs."""
@@ -171,6 +192,7 @@ class _Resetter:
 
     async def __call__(self) -> None:
         async with self._lock:
+            await self.stop_finishing()
             await self._supervisor.stop()
             await self.stop_saving()
             await self._client.reset()
@@ -178,10 +200,11 @@ class _Resetter:
             self._mail.count = 0
             await populate(self._client, self._loaded.config)
             self._write_config()
-            if self._demo:
-                await _seed(self._folder)
+            finish = await _seed(self._folder) if self._demo else None
             self._folder.save_world(await self._client.snapshot())
             self._supervisor.start()
+            if finish is not None:
+                self.finish_demo(finish)
             self.start_saving()
         logger.info("The sandbox was reset from its page")
 
@@ -245,10 +268,11 @@ async def _serve(
             port = int(runner.addresses[0][1])
             url = f"http://{_url_host(options.host)}:{port}/"
             write_bot_config()
-            if seed:
-                await _seed(folder)
+            finish = await _seed(folder) if seed else None
             hub.start(after=await client.last_seq())
             supervisor.start()
+            if finish is not None:
+                reset.finish_demo(finish)
             reset.start_saving()
             saving = True
             print(texts.ADDRESS.format(url=url, folder=folder.path), flush=True)
@@ -256,6 +280,7 @@ async def _serve(
                 _open_browser(url)
             await stop.wait()
         finally:
+            await reset.stop_finishing()
             await supervisor.stop()
             if saving:
                 await reset.stop_saving()

@@ -4,7 +4,6 @@ bot, press its buttons, share a place. Everything acts through the emulator's cl
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from bot.emulator.client import EmulatorError
 from bot.geo import Gazetteer
 from bot.sandbox import texts
 from bot.sandbox.catchers import WebhookCatcher
-from bot.sandbox.district_map import DistrictMap
+from bot.sandbox.district_map import DistrictMap, map_point
 from bot.sandbox.events import Hub
 from bot.sandbox.inbox import Inbox
 from bot.sandbox.people import Person, groups, people
@@ -285,7 +284,10 @@ class Page:
                     person.user_id, place.latitude, place.longitude, chat_id=target
                 )
             elif isinstance(spot := body.get("location"), dict):
-                latitude, longitude = _coordinates(spot)
+                point = map_point(spot)
+                if point is None:
+                    raise Refused(texts.BAD_LOCATION)
+                latitude, longitude = point
                 sent = await self.client.send_location(
                     person.user_id, latitude, longitude, chat_id=target
                 )
@@ -381,19 +383,6 @@ async def _json(request: web.Request) -> JSONDict:
     if not isinstance(body, dict):
         raise Refused(texts.BAD_REQUEST)
     return body
-
-
-def _coordinates(spot: JSONDict) -> tuple[float, float]:
-    """A clicked point's latitude and longitude, which must be real coordinates."""
-    try:
-        latitude, longitude = float(spot["latitude"]), float(spot["longitude"])
-    except (KeyError, TypeError, ValueError):
-        raise Refused(texts.BAD_LOCATION) from None
-    if not (math.isfinite(latitude) and math.isfinite(longitude)):
-        raise Refused(texts.BAD_LOCATION)
-    if abs(latitude) > 90 or abs(longitude) > 180:
-        raise Refused(texts.BAD_LOCATION)
-    return round(latitude, 6), round(longitude, 6)
 
 
 def _static_folder() -> Any:
