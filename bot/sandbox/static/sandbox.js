@@ -74,6 +74,7 @@ async function openChat(chatId, title, kind) {
   if (title) { $("chat-title").textContent = title; }
   const inbox = state.chatKind === "inbox";
   $("actions").hidden = inbox;
+  $("map-panel").hidden = inbox;
   $("inbox-note").hidden = !inbox;
   await loadMessages();
   await loadChats();
@@ -269,12 +270,12 @@ async function loadMap() {
   if (map.postcodes) { svg.append(svgElement("path", { d: map.postcodes, class: "postcodes" })); }
   for (const place of map.places) {
     const dot = svgElement("circle", {
-      cx: place.x, cy: place.y, r: place.labelled ? 7 : 4,
+      cx: place.x, cy: place.y, r: place.labelled ? 9 : 5,
       class: place.in_district ? "place" : "place outside",
     }, place.name);
     svg.append(dot);
     if (place.labelled) {
-      const label = svgElement("text", { x: place.x + 10, y: place.y + 6, class: "label" });
+      const label = svgElement("text", { x: place.x + 14, y: place.y + 11, class: "label" });
       label.textContent = place.name;
       svg.append(label);
     }
