@@ -12,7 +12,7 @@ from bot.sandbox.district_map import district_map, map_point
 from bot.sandbox.people import FIRST_RESIDENT_ID, groups, people
 from bot.sandbox.render import reply_keyboard, view
 from bot.sandbox.state import Catchers, Folder, derive_config
-from tests.support.configs import agency_data
+from tests.support.configs import agency_data, without_boundaries
 
 
 def _record(message: dict[str, Any], *, from_bot: bool = True) -> dict[str, Any]:
@@ -147,10 +147,7 @@ def test_without_boundary_files_the_map_is_the_gazetteers_places_and_postcodes()
     """With the boundary files removed from the config, the map is a dot map of the shipped
     postcode units, with the district's towns marked and named; every place marked lies on
     the map and is found again by inverting the map's projection."""
-    data = default_config_data()
-    for key in ("district_boundary", "wards_boundary", "neighbours_boundary"):
-        data["geography"].pop(key)
-    config = config_from_data(data, base_dir=Path.cwd())
+    config = config_from_data(without_boundaries(default_config_data()), base_dir=Path.cwd())
     gazetteer = load_gazetteer(config.geography.gazetteer, config.geography.postcodes)
     shown = district_map(config.geography, gazetteer)
     assert shown.drawn_from == "gazetteer"
