@@ -28,7 +28,8 @@ Acting as a user (each returns ``seq``, the event seq at which it happened)
     ``video: {}``; and ``caption`` for media. No ``chat_id`` means the private chat with the bot.
     Returns ``{seq, chat_id, message_id, message}``.
     ``POST /client/users/{user_id}/press`` ``{text, chat_id?, message_id?, bot_id?}`` press an
-    inline button by its text (on the message, or the latest bot message having it); returns
+    inline button by its text (on the message, or the latest bot message having it), or with
+    ``forged_data`` send other callback data from that button, as a modified client could; returns
     ``{seq, callback_query_id, message_id}``.
     ``POST /client/users/{user_id}/block`` and ``.../unblock`` ``{bot_id?}``.
 
@@ -175,6 +176,8 @@ def media_content(world: World, body: JSONDict) -> JSONDict:
     """Build the message content for a user's send request."""
     caption = {"caption": body["caption"]} if body.get("caption") else {}
     if isinstance(body.get("text"), str):
+        if isinstance(body.get("entities"), list):  # formatting, as a Telegram app sends it
+            return {"text": body["text"], "entities": body["entities"]}
         return {"text": body["text"]}
     if isinstance(location := body.get("location"), dict):
         return {
@@ -359,6 +362,9 @@ class ClientRoutes:
             text,
             message_id=_int(body.get("message_id"), "message_id"),
             bot_id=_int(body.get("bot_id"), "bot_id"),
+            forged_data=body.get("forged_data")
+            if isinstance(body.get("forged_data"), str)
+            else None,
         )
 
     async def block(self, request: web.Request) -> Any:

@@ -216,6 +216,10 @@ class BroadcastService:
         """The database the broadcasts are kept in."""
         return self._db
 
+    def now(self) -> datetime:
+        """The service's clock: what "in the past" and "tomorrow" are measured against."""
+        return self._clock()
+
     # Composing
 
     def preview_parts(self, item: Item) -> list[Part]:

@@ -59,3 +59,81 @@ def _plain_start(text: str, length: int = 60) -> str:
         plain = text
     plain = " ".join(plain.split())
     return plain if len(plain) <= length else plain[: length - 1] + "…"
+
+
+# The /broadcast conversation (admins only)
+
+COMPOSE = (
+    "<b>New broadcast.</b> Send the item as an ordinary message, formatted with Telegram's "
+    "bold, italic and links, with a photo if you like (the text as its caption). "
+    "/cancel stops."
+)
+NOT_A_MESSAGE = "Please send the item as a text message, or a photo with a caption."
+PHOTO_AS_FILE = "Please send the picture as a photo, not as a file."
+PHOTO_TOO_BIG = (
+    "That photo is over 10 MB, more than Telegram accepts from a bot. Please send a smaller one."
+)
+CHOOSE_TOPICS = "Which topics is it about? Tick one or more, then press Done."
+NO_TOPIC = "Tick at least one topic first."
+CHOOSE_TARGET = "Who should receive it?"
+CHOOSE_AREAS = "Which areas? Tick one or more, then press Done."
+NO_AREA = "Tick at least one area first."
+SEND_POINT = "Send the place of the urgent alert as a location pin (📎, then Location)."
+NOT_A_POINT = "Please send a location pin (📎, then Location), or /cancel."
+CHOOSE_RADIUS = "How far around that point?"
+PREVIEW_HEAD = "<b>Preview</b>: the next message(s) are exactly what subscribers will get."
+ASK_TIME = (
+    "When should it go? Type a time in UK time, for example "
+    '"tomorrow 09:00", "today 18:30" or "2026-12-03 18:30".'
+)
+TIME_UNREADABLE = (
+    'I could not read that time. Try "tomorrow 09:00", "today 18:30" or "2026-12-03 18:30".'
+)
+CANCELLED = "Broadcast cancelled. Nothing was sent."
+TIMED_OUT = "The broadcast you were writing timed out; nothing was sent. /broadcast starts again."
+STALE = "That button belongs to an earlier step."
+SENDING = "Sending… this message will show the progress."
+ADMINS_ONLY = "Only the partnership's admins can do that."
+ASK_CORRECTION = (
+    "Send the corrected text. Every copy already delivered will be edited to it. /cancel stops."
+)
+NO_BROADCASTS = "No broadcasts yet. /broadcast writes one."
+LIST_HEAD = "<b>Recent broadcasts</b>"
+WITHDRAW_SURE = (
+    "Withdraw broadcast {id}? Every delivered copy will be deleted from subscribers' chats."
+)
+
+
+def reach(count: int) -> str:
+    """How many chats the item will reach."""
+    return f"It will reach <b>{count}</b> subscriber{'s' if count != 1 else ''}."
+
+
+def parts_note(count: int) -> str:
+    """How many messages each subscriber gets, when more than one."""
+    return "" if count == 1 else f" Each gets {count} messages."
+
+
+def scheduled(broadcast_id: int, at_local: str) -> str:
+    """The item is scheduled."""
+    return f"Broadcast {broadcast_id} is scheduled for {at_local} (UK time). /broadcasts lists it."
+
+
+def refused(reason: str) -> str:
+    """The service's reason for refusing, for the admin."""
+    return f"Sorry, that cannot be done: {reason}"
+
+
+def corrected(broadcast_id: int) -> str:
+    """The correction is on its way."""
+    return f"Broadcast {broadcast_id} corrected: every delivered copy is being edited."
+
+
+def withdrawn(broadcast_id: int) -> str:
+    """The withdrawal is on its way."""
+    return f"Broadcast {broadcast_id} withdrawn: every delivered copy is being deleted."
+
+
+def cancelled_item(broadcast_id: int) -> str:
+    """A queued or scheduled item was cancelled."""
+    return f"Broadcast {broadcast_id} cancelled; it will not be sent."
