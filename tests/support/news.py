@@ -93,3 +93,10 @@ def png_bytes(width: int = 64, height: int = 48) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+async def greeted(client: EmulatorClient, users: Iterable[int]) -> None:
+    """Wait until the running bot has answered each user's /start (so faults added next
+    meet only the news)."""
+    for user in users:
+        await client.wait_for_message(user, after=0)
