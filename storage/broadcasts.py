@@ -5,110 +5,36 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
-import aiosqlite
-
+from storage.broadcast_rows import (
+    AuditEntry,
+    Broadcast,
+    BroadcastState,
+    BroadcastSummary,
+    Delivery,
+    DeliveryState,
+    NewBroadcast,
+    TargetKind,
+    broadcast_of,
+    delivery_of,
+)
 from storage.db import Database
 from storage.timestamps import from_db, from_db_optional, to_db, to_db_optional
 
+__all__ = [
+    "AuditEntry",
+    "Broadcast",
+    "BroadcastRepository",
+    "BroadcastState",
+    "BroadcastSummary",
+    "Delivery",
+    "DeliveryState",
+    "NewBroadcast",
+    "TargetKind",
+]
+
 logger = logging.getLogger(__name__)
-
-BroadcastState = Literal["queued", "scheduled", "sending", "done", "cancelled"]
-DeliveryState = Literal["pending", "sent", "failed", "blocked"]
-TargetKind = Literal["district", "areas", "point"]
-
-
-@dataclass(frozen=True, slots=True)
-class Broadcast:
-    """A stored broadcast. ``target`` says which of ``area_ids`` or the point applies."""
-
-    id: int
-    token: str
-    html: str
-    photo_file_id: str | None
-    photo: bytes | None
-    topics: tuple[str, ...]
-    target: TargetKind
-    area_ids: tuple[str, ...] | None
-    latitude: float | None
-    longitude: float | None
-    radius_m: int | None
-    urgent: bool
-    state: BroadcastState
-    created_by: int
-    created_at: datetime
-    scheduled_for: datetime | None
-    started_at: datetime | None
-    finished_at: datetime | None
-    progress_chat_id: int | None
-    progress_message_id: int | None
-    revision: int
-    withdrawn_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class NewBroadcast:
-    """What a new broadcast is made of (see :class:`Broadcast` for the fields)."""
-
-    token: str
-    html: str
-    photo_file_id: str | None
-    photo: bytes | None
-    topics: tuple[str, ...]
-    target: TargetKind
-    area_ids: tuple[str, ...] | None
-    latitude: float | None
-    longitude: float | None
-    radius_m: int | None
-    urgent: bool
-    created_by: int
-    scheduled_for: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """One recipient's copy of a broadcast: how many parts it has, their message ids."""
-
-    broadcast_id: int
-    chat_id: int
-    state: DeliveryState
-    silent: bool
-    parts_sent: int
-    message_ids: tuple[int, ...]
-    attempts: int
-    error: str | None
-    sent_at: datetime | None
-    revision: int
-    withdrawn: bool
-
-
-@dataclass(frozen=True, slots=True)
-class BroadcastSummary:
-    """How a broadcast's deliveries stand."""
-
-    pending: int = 0
-    sent: int = 0
-    failed: int = 0
-    blocked: int = 0
-
-    @property
-    def total(self) -> int:
-        """All recipients."""
-        return self.pending + self.sent + self.failed + self.blocked
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    """Who did what to a broadcast, and when."""
-
-    broadcast_id: int
-    actor: int
-    action: str
-    detail: str | None
-    at: datetime
 
 
 class BroadcastRepository:
@@ -148,7 +74,7 @@ class BroadcastRepository:
             created = result.rowcount > 0
             row = await self._db.fetchone("SELECT * FROM broadcasts WHERE token = ?", (new.token,))
             assert row is not None
-            broadcast = _broadcast(row)
+            broadcast = broadcast_of(row)
             if created:
                 await self.audit(broadcast.id, new.created_by, state, None, now=now)
         if created:
@@ -158,14 +84,14 @@ class BroadcastRepository:
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast with this id, if any."""
         row = await self._db.fetchone("SELECT * FROM broadcasts WHERE id = ?", (broadcast_id,))
-        return None if row is None else _broadcast(row)
+        return None if row is None else broadcast_of(row)
 
     async def recent(self, *, limit: int = 20) -> list[Broadcast]:
         """The latest broadcasts, newest first."""
         rows = await self._db.fetchall(
             "SELECT * FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
         )
-        return [_broadcast(row) for row in rows]
+        return [broadcast_of(row) for row in rows]
 
     async def due(self, *, now: datetime) -> list[Broadcast]:
         """Broadcasts to send now (sending, queued, or scheduled and due), urgent first."""
@@ -174,7 +100,7 @@ class BroadcastRepository:
             " OR (state = 'scheduled' AND scheduled_for <= ?) ORDER BY urgent DESC, id",
             (to_db(now),),
         )
-        return [_broadcast(row) for row in rows]
+        return [broadcast_of(row) for row in rows]
 
     async def next_scheduled(self) -> datetime | None:
         """When the earliest scheduled broadcast falls due, if any is scheduled."""
@@ -190,7 +116,7 @@ class BroadcastRepository:
             " AS d WHERE d.broadcast_id = b.id AND d.message_ids <> '[]' AND d.withdrawn = 0"
             " AND (b.withdrawn_at IS NOT NULL OR d.revision < b.revision)) ORDER BY b.id"
         )
-        return [_broadcast(row) for row in rows]
+        return [broadcast_of(row) for row in rows]
 
     async def set_state(
         self,
@@ -281,7 +207,7 @@ class BroadcastRepository:
             " ORDER BY chat_id LIMIT ?",
             (broadcast_id, limit),
         )
-        return [_delivery(row) for row in rows]
+        return [delivery_of(row) for row in rows]
 
     async def copies_to_fix(self, broadcast_id: int, *, limit: int = 100) -> list[Delivery]:
         """Delivered copies behind the broadcast's revision, or not yet deleted if withdrawn."""
@@ -292,7 +218,7 @@ class BroadcastRepository:
             " ORDER BY d.chat_id LIMIT ?",
             (broadcast_id, limit),
         )
-        return [_delivery(row) for row in rows]
+        return [delivery_of(row) for row in rows]
 
     async def delivery(self, broadcast_id: int, chat_id: int) -> Delivery | None:
         """One recipient's delivery, if listed."""
@@ -300,7 +226,7 @@ class BroadcastRepository:
             "SELECT * FROM broadcast_deliveries WHERE broadcast_id = ? AND chat_id = ?",
             (broadcast_id, chat_id),
         )
-        return None if row is None else _delivery(row)
+        return None if row is None else delivery_of(row)
 
     async def record_part(
         self, broadcast_id: int, chat_id: int, message_id: int, *, now: datetime
@@ -393,47 +319,3 @@ class BroadcastRepository:
             AuditEntry(r["broadcast_id"], r["actor"], r["action"], r["detail"], from_db(r["at"]))
             for r in rows
         ]
-
-
-def _broadcast(row: aiosqlite.Row) -> Broadcast:
-    area_ids = row["area_ids"]
-    return Broadcast(
-        id=row["id"],
-        token=row["token"],
-        html=row["html"],
-        photo_file_id=row["photo_file_id"],
-        photo=row["photo"],
-        topics=tuple(json.loads(row["topics"])),
-        target=row["target"],
-        area_ids=None if area_ids is None else tuple(json.loads(area_ids)),
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        radius_m=row["radius_m"],
-        urgent=bool(row["urgent"]),
-        state=row["state"],
-        created_by=row["created_by"],
-        created_at=from_db(row["created_at"]),
-        scheduled_for=from_db_optional(row["scheduled_for"]),
-        started_at=from_db_optional(row["started_at"]),
-        finished_at=from_db_optional(row["finished_at"]),
-        progress_chat_id=row["progress_chat_id"],
-        progress_message_id=row["progress_message_id"],
-        revision=row["revision"],
-        withdrawn_at=from_db_optional(row["withdrawn_at"]),
-    )
-
-
-def _delivery(row: aiosqlite.Row) -> Delivery:
-    return Delivery(
-        broadcast_id=row["broadcast_id"],
-        chat_id=row["chat_id"],
-        state=row["state"],
-        silent=bool(row["silent"]),
-        parts_sent=row["parts_sent"],
-        message_ids=tuple(json.loads(row["message_ids"])),
-        attempts=row["attempts"],
-        error=row["error"],
-        sent_at=from_db_optional(row["sent_at"]),
-        revision=row["revision"],
-        withdrawn=bool(row["withdrawn"]),
-    )

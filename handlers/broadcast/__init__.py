@@ -22,7 +22,12 @@ from telegram.warnings import PTBUserWarning
 from bot import buttons
 from bot.context import BotContext
 from handlers.broadcast import compose
-from handlers.broadcast.manage import list_broadcasts, manage_pressed
+from handlers.broadcast.manage import (
+    correction_asked,
+    correction_sent,
+    list_broadcasts,
+    manage_pressed,
+)
 
 CONVERSATION = "broadcast"
 TIMEOUT = timedelta(minutes=30)
@@ -44,7 +49,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
             conversation_timeout=TIMEOUT,
             entry_points=[
                 CommandHandler("broadcast", compose.begin, filters=private),
-                button(buttons.BroadcastManage, compose.correction_asked, action="correct"),
+                button(buttons.BroadcastManage, correction_asked, action="correct"),
             ],
             states={
                 compose.COMPOSE: [
@@ -73,7 +78,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
                 compose.DECIDE: [button(buttons.BroadcastDecision, compose.decided)],
                 compose.SCHEDULE: [MessageHandler(text, compose.time_typed)],
                 compose.CORRECT: [
-                    MessageHandler((text | filters.CAPTION) & private, compose.correction_sent)
+                    MessageHandler((text | filters.CAPTION) & private, correction_sent)
                 ],
                 ConversationHandler.TIMEOUT: [TypeHandler(Update, compose.timed_out)],
             },

@@ -8,9 +8,8 @@ import logging
 import secrets
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import ConversationHandler
 
 from bot import buttons
 from bot.context import BotContext
@@ -18,16 +17,21 @@ from bot.news import texts
 from bot.news.broadcasts import (
     COMMAND_LINE,
     MAX_PHOTO_BYTES,
-    Areas,
     BroadcastRefused,
-    District,
     Item,
-    Photo,
-    Point,
-    Target,
 )
 from bot.news.when import parse_local_time
 from handlers.broadcast import keyboards
+from handlers.broadcast.common import (
+    DRAFT,
+    END,
+    admin_only,
+    draft_of,
+    forget,
+    item_of,
+    pressed,
+    say,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,69 +46,6 @@ COMPOSE, TOPICS, TARGET, AREAS, POINT, RADIUS, DECIDE, SCHEDULE, CORRECT = (
     "schedule",
     "correct",
 )
-END = ConversationHandler.END
-DRAFT = "broadcast"  # the user_data key of the item being written
-
-
-# -- shared ----------------------------------------------------------------------------------------
-
-
-async def admin_only(update: Update, context: BotContext) -> bool:
-    """Whether the sender is an admin; tells them otherwise (a button press is answered)."""
-    user = update.effective_user
-    if user is not None and user.id != COMMAND_LINE and context.services.officers.is_admin(user.id):
-        return True
-    logger.warning("a broadcast action was refused to a non-admin")
-    if update.callback_query is not None:
-        await update.callback_query.answer(texts.ADMINS_ONLY, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.ADMINS_ONLY)
-    return False
-
-
-def draft_of(context: BotContext) -> dict[str, Any]:
-    """The admin's item in progress (made empty if there is none)."""
-    user_data = context.user_data
-    assert user_data is not None
-    draft = user_data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = user_data[DRAFT] = {}
-    return draft
-
-
-async def say(update: Update, text: str, markup: Any = None) -> Message:
-    """Reply in the admin's chat (HTML)."""
-    message = update.effective_message
-    assert message is not None
-    return await message.get_bot().send_message(
-        message.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-    )
-
-
-async def pressed(update: Update) -> buttons.Pressed:
-    """The pressed button, decoded, its spinner stopped."""
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    return buttons.decode(query.data)
-
-
-def item_of(draft: dict[str, Any], author: int) -> Item:
-    """The draft as the service's item."""
-    target: Target = District()
-    if draft.get("target") == "areas":
-        target = Areas(tuple(draft.get("areas", ())))
-    elif draft.get("target") == "point":
-        target = Point(float(draft["latitude"]), float(draft["longitude"]), int(draft["radius"]))
-    photo = Photo(file_id=draft["photo"]) if draft.get("photo") else None
-    return Item(
-        html=str(draft.get("html", "")),
-        topics=tuple(draft.get("topics", ())),
-        target=target,
-        author=author,
-        photo=photo,
-        urgent=draft.get("target") == "point",
-    )
 
 
 # -- the steps -------------------------------------------------------------------------------------
@@ -353,7 +294,7 @@ async def _queue(update: Update, context: BotContext, *, at: Any) -> str | int:
     except BroadcastRefused as refusal:
         await say(update, texts.refused(str(refusal)))
         return SCHEDULE if at is not None else DECIDE
-    _forget(context)
+    forget(context)
     if at is not None:
         await say(update, texts.scheduled(broadcast.id, f"{at:%A %d %B %Y, %H:%M}"))
         return END
@@ -362,52 +303,16 @@ async def _queue(update: Update, context: BotContext, *, at: Any) -> str | int:
     return END
 
 
-async def correction_asked(update: Update, context: BotContext) -> str | int:
-    """From /broadcasts' Correct: remembers which item; asks for the corrected text."""
-    if not await admin_only(update, context):
-        return END
-    button = await pressed(update)
-    if not isinstance(button, buttons.BroadcastManage):
-        return END
-    user_data = context.user_data
-    assert user_data is not None
-    user_data[DRAFT] = {"correct": button.broadcast_id}
-    await say(update, texts.ASK_CORRECTION)
-    return CORRECT
-
-
-async def correction_sent(update: Update, context: BotContext) -> str | int:
-    """Corrects the item to the new text (or caption), if the service allows."""
-    if not await admin_only(update, context):
-        return END
-    message, user = update.effective_message, update.effective_user
-    assert message is not None
-    assert user is not None
-    html = message.text_html if message.text else message.caption_html
-    if not html:
-        await say(update, texts.NOT_A_MESSAGE)
-        return CORRECT
-    broadcast_id = int(draft_of(context).get("correct", 0))
-    try:
-        await context.services.broadcasts.correct(broadcast_id, html, actor=user.id)
-    except BroadcastRefused as refusal:
-        await say(update, texts.refused(str(refusal)))
-        return CORRECT
-    _forget(context)
-    await say(update, texts.corrected(broadcast_id))
-    return END
-
-
 async def cancel(update: Update, context: BotContext) -> int:
     """/cancel or Cancel: the draft is dropped; nothing is sent."""
-    _forget(context)
+    forget(context)
     await say(update, texts.CANCELLED)
     return END
 
 
 async def timed_out(update: Update, context: BotContext) -> None:
     """The conversation timed out: the draft is dropped, the admin told."""
-    _forget(context)
+    forget(context)
     if update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, texts.TIMED_OUT)
 
@@ -417,11 +322,6 @@ async def stale(update: Update, context: BotContext) -> str | None:
     if update.callback_query is not None:
         await update.callback_query.answer(texts.STALE)
     return None
-
-
-def _forget(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT, None)
 
 
 def _with_any_topic(context: BotContext, draft: dict[str, Any]) -> Item:
