@@ -28,6 +28,7 @@ from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
 from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.news import TelegramNewsSender  # broadcast engine wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
+from bot.reporting.areas import place_reports
 from storage.db import Database
 from storage.timestamps import utc_now
 
@@ -59,6 +60,7 @@ async def serve(
     engine: BroadcastEngine | None = None  # broadcast engine wiring
     try:
         services = Services.create(config, db, clock=clock)
+        await place_reports(db, services.areas)  # reports stored before, or before areas changed
         application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(
