@@ -3,6 +3,7 @@ now, schedule, the refusals, and correcting and withdrawing what was sent."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -209,3 +210,78 @@ async def test_correct_and_withdraw_from_the_list(
     actions = [e.action for e in await BroadcastRepository(cli_db).audit_trail(broadcast_id)]
     assert actions == ["queued", "correct", "withdraw"]
     assert await BroadcastRepository(cli_db).summary(broadcast_id) == BroadcastSummary(sent=2)
+
+
+async def test_two_admins_compose_and_send_at_once(
+    client: EmulatorClient, config: Config, cli_db: Database, clock: ManualClock
+) -> None:
+    """Two admins writing at the same time each keep their own draft and both items go out."""
+    from bot.config.models import Admins
+
+    both = config.model_copy(update={"admins": Admins(user_ids=(ADMIN, SECOND_ADMIN))})
+    await client.create_user("Second admin", user_id=SECOND_ADMIN)
+    (reader,) = await started_users(client, 1)
+    await subscribe(cli_db, [reader], "newsletter", clock=clock)
+    async with running_bot(both, engine_timing=FAST, clock=clock):
+        await asyncio.gather(
+            _compose(client, ADMIN, "From the first admin"),
+            _compose(client, SECOND_ADMIN, "From the second admin"),
+        )
+        for admin in (ADMIN, SECOND_ADMIN):
+            pressed = await client.press(admin, None, "Send now")
+            await client.wait_for_message(admin, after=pressed.seq, predicate=_has("Sending"))
+        for broadcast in await BroadcastRepository(cli_db).recent():
+            await wait_done(cli_db, broadcast.id)
+    got = texts_of(await client.messages(reader))
+    assert "From the first admin" in got
+    assert "From the second admin" in got
+
+
+async def test_photo_urgent_point_and_bad_input(
+    client: EmulatorClient, config: Config, cli_db: Database, clock: ManualClock
+) -> None:
+    """A sticker or a 10 MB file where the item is asked gets a kind answer; a photo with a
+    caption aimed at a pin and radius goes out as an urgent alert to that area."""
+    near, far = await started_users(client, 2)
+    await subscribe(cli_db, [near], "crime-alerts", "st-albans-city", clock=clock)
+    await subscribe(cli_db, [far], "crime-alerts", "harpenden", clock=clock)
+    async with running_bot(config, engine_timing=FAST, clock=clock):
+        asked = await client.send_command(ADMIN, "broadcast")
+        await client.wait_for_message(ADMIN, after=asked.seq, predicate=_has("New broadcast"))
+        sent = await client.send_media(ADMIN, "sticker")
+        await client.wait_for_message(ADMIN, after=sent.seq, predicate=_has("Please send the item"))
+        sent = await client.send_document(
+            ADMIN, b"\x00" * (10 * 1024 * 1024 + 1), "big.png", "image/png"
+        )
+        await client.wait_for_message(ADMIN, after=sent.seq, predicate=_has("over 10 MB"))
+        sent = await client.send_photo(ADMIN, caption="Rogue trader seen on Holywell Hill")
+        await client.wait_for_message(ADMIN, after=sent.seq, predicate=_has("Which topics"))
+        pressed = await client.press(ADMIN, None, "Done")  # no topic yet
+        await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("at least one"))
+        name = next(t.name for t in config.topics if t.id == "crime-alerts")
+        await client.press(ADMIN, None, f"▫️ {name}")
+        pressed = await client.press(ADMIN, None, "Done")
+        await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("Who should"))
+        pressed = await client.press(ADMIN, None, "⚠️ Urgent: near a place")
+        await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("location pin"))
+        sent = await client.send_text(ADMIN, "Holywell Hill")
+        await client.wait_for_message(
+            ADMIN, after=sent.seq, predicate=_has("Please send a location")
+        )
+        sent = await client.send_location(ADMIN, 51.7489, -0.3407)
+        await client.wait_for_message(ADMIN, after=sent.seq, predicate=_has("How far"))
+        pressed = await client.press(ADMIN, None, "1 km")
+        reach = await client.wait_for_message(
+            ADMIN, after=pressed.seq, predicate=_has("It will reach")
+        )
+        assert "reach 1 subscriber." in reach["text"]
+        photos = [m for m in await client.bot_messages(ADMIN) if m.get("photo")]
+        assert photos[-1]["caption"] == "Rogue trader seen on Holywell Hill"
+        pressed = await client.press(ADMIN, None, "Send now")
+        await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("Sending"))
+        broadcast = (await BroadcastRepository(cli_db).recent())[0]
+        assert broadcast.urgent
+        await wait_done(cli_db, broadcast.id)
+    delivered = [r["message"] for r in await client.messages(near) if r["from_bot"]]
+    assert any(m.get("photo") and "Holywell" in m.get("caption", "") for m in delivered)
+    assert not [t for t in texts_of(await client.messages(far)) if "Holywell" in t]
