@@ -125,6 +125,7 @@ class Guard:
         self.faults: list[Fault] = []
         self._hits: dict[str, int] = {}
         self._windows: dict[tuple[str, int, int], _Window] = {}
+        self.rate_limited = 0  # calls answered 429 for going over the limits (benches read it)
 
     def set_limits(self, limits: RateLimits | None) -> None:
         """Replace the rate limits (None turns them off) and forget past calls."""
@@ -180,6 +181,7 @@ class Guard:
         at = time.monotonic()
         wait = max(w.wait_needed(at) for w in windows)
         if wait > 0:
+            self.rate_limited += 1
             raise too_many_requests(_shown_retry_after(wait, scale))
         for window in windows:
             window.calls.append(at)

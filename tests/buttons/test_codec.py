@@ -37,6 +37,13 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.ResolveNow(7, "sadc-waste", 1000), "v2:o:resn:7:sadc-waste:rs"),
     (b.WriteNote(7, "sadc-waste", 1000), "v2:o:resw:7:sadc-waste:rs"),
     (b.ReferTo(7, "sadc-waste", 1000, "btp"), "v2:o:to:7:sadc-waste:rs:btp"),
+    (b.BroadcastTopic("newsletter"), "v2:b:t:newsletter"),
+    (b.BroadcastArea("harpenden"), "v2:b:a:harpenden"),
+    (b.BroadcastChosen("topics"), "v2:b:done:topics"),
+    (b.BroadcastTarget("point"), "v2:b:to:point"),
+    (b.BroadcastRadius(1000), "v2:b:r:rs"),
+    (b.BroadcastDecision("now"), "v2:b:go:now"),
+    (b.BroadcastManage("sure", 36), "v2:b:m:sure:10"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}
