@@ -9,9 +9,9 @@ bot and the tests pace their calls the same way. What differs by path is who ret
 - an outbox send passes ``rate_limit_args=OUTBOX_RETRIES`` and is not retried here: the
   dispatcher retries it, holding the later items to the same chat behind it;
 - news passes ``rate_limit_args=NEWS``: it is not retried here (the broadcast engine retries
-  it), and it goes last. A news call waits while any other call is waiting or being sent, and
-  until the calls of the last second leave room for it (one under the limit, so a resident's
-  reply always finds a place), and then one second after the last news call to its chat. So a
+  it), and it goes last. A news call waits until the calls of the last second, with the other
+  calls waiting or being sent, leave room for it (a few under the limit, so a resident's reply
+  always finds a place), and one second after the last news call to its chat. So a
   newsletter to 10,000 chats takes what the residents and officers leave, never their turn.
 
 Why a :class:`Retries` value and not PTB's plain int: PTB's ``ExtBot`` drops a falsy
@@ -106,6 +106,10 @@ class RateLimiter(BaseRateLimiter[Retries]):
 
 # News waits this long between two calls to one chat (Telegram: about one a second).
 NEWS_CHAT_INTERVAL_SECONDS = 1.0
+# Calls a second news leaves to replies and alerts that arrive after it was let through.
+NEWS_HEADROOM = 2
+# The window news measures its second over (Telegram's: one second).
+NEWS_WINDOW_SECONDS = 1.0
 # Seconds between looks at the budget while news waits.
 _NEWS_POLL_SECONDS = 0.02
 
@@ -114,8 +118,8 @@ class NewsGate:
     """Lets news calls through only with what the other calls leave of the budget."""
 
     def __init__(self, per_second: int) -> None:
-        """Keep the calls of any second under ``per_second``, one left for other calls."""
-        self._room = max(1, per_second - 1)
+        """Keep the calls of any second under ``per_second``, some left for other calls."""
+        self._room = max(1, per_second - NEWS_HEADROOM)
         self._recent: deque[float] = deque()  # when each call of the last second started
         self._others = 0  # other calls waiting or in flight
         self._chat_next: dict[Any, float] = {}
@@ -133,7 +137,7 @@ class NewsGate:
             self._gate._others -= 1
 
     def other_call(self) -> NewsGate._Other:
-        """Around a call that is not news: news waits while it waits or is sent."""
+        """Around a call that is not news: news leaves room for it while it waits or is sent."""
         return NewsGate._Other(self)
 
     async def admit(self, chat_id: Any) -> None:
@@ -145,13 +149,15 @@ class NewsGate:
         async with self._turn:  # news calls take their turns in order
             while True:
                 now = loop.time()
-                while self._recent and self._recent[0] <= now - 1.0:
+                while self._recent and self._recent[0] <= now - NEWS_WINDOW_SECONDS:
                     self._recent.popleft()
-                if self._others == 0 and len(self._recent) < self._room:
+                # Room is kept for the other calls waiting or in flight, and a little more
+                # for those about to come, so that they never meet a full second.
+                if len(self._recent) + self._others < self._room:
                     break
                 pause = _NEWS_POLL_SECONDS
-                if self._others == 0 and self._recent:
-                    pause = max(pause, self._recent[0] + 1.0 - now)
+                if self._recent:
+                    pause = max(pause, self._recent[0] + NEWS_WINDOW_SECONDS - now)
                 await asyncio.sleep(min(pause, 0.25))
             self._recent.append(now)
         self._chat_next[chat_id] = now + NEWS_CHAT_INTERVAL_SECONDS
