@@ -313,6 +313,66 @@ class Unreadable:
     data: str
 
 
+# -- broadcasts (admins) --------------------------------------------------------------------------
+
+
+@tag("b:t")
+@dataclass(frozen=True, slots=True)
+class BroadcastTopic:
+    """A topic of the item being composed, ticked or unticked."""
+
+    topic: str
+
+
+@tag("b:a")
+@dataclass(frozen=True, slots=True)
+class BroadcastArea:
+    """An area of the item being composed, ticked or unticked."""
+
+    area: str
+
+
+@tag("b:done")
+@dataclass(frozen=True, slots=True)
+class BroadcastChosen:
+    """Done choosing the item's topics or areas."""
+
+    what: Literal["topics", "areas"]
+
+
+@tag("b:to")
+@dataclass(frozen=True, slots=True)
+class BroadcastTarget:
+    """Whom the item is for: the whole district, some areas, or near a point (urgent)."""
+
+    choice: Literal["district", "areas", "point"]
+
+
+@tag("b:r")
+@dataclass(frozen=True, slots=True)
+class BroadcastRadius:
+    """The radius around the point, in metres."""
+
+    metres: int
+
+
+@tag("b:go")
+@dataclass(frozen=True, slots=True)
+class BroadcastDecision:
+    """After the preview: send now, schedule, or cancel."""
+
+    choice: Literal["now", "schedule", "cancel"]
+
+
+@tag("b:m")
+@dataclass(frozen=True, slots=True)
+class BroadcastManage:
+    """From /broadcasts: correct, withdraw (ask, then confirmed) or cancel a stored item."""
+
+    action: Literal["correct", "withdraw", "sure", "cancel"]
+    broadcast_id: int
+
+
 Button: TypeAlias = (
     Menu
     | Emergency
@@ -347,5 +407,12 @@ Button: TypeAlias = (
     | NewsRadius
     | NewsQuiet
     | NewsStop
+    | BroadcastTopic
+    | BroadcastArea
+    | BroadcastChosen
+    | BroadcastTarget
+    | BroadcastRadius
+    | BroadcastDecision
+    | BroadcastManage
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

@@ -45,6 +45,13 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.radius_button(2000, 51.7527, -0.3394), "v2:n:r:1jk:8ftpi:ap2p8"),
     (b.NewsQuiet("2200-0700"), "v2:n:q:2200-0700"),
     (b.NewsStop(), "v2:n:stop"),
+    (b.BroadcastTopic("newsletter"), "v2:b:t:newsletter"),
+    (b.BroadcastArea("harpenden"), "v2:b:a:harpenden"),
+    (b.BroadcastChosen("topics"), "v2:b:done:topics"),
+    (b.BroadcastTarget("point"), "v2:b:to:point"),
+    (b.BroadcastRadius(1000), "v2:b:r:rs"),
+    (b.BroadcastDecision("now"), "v2:b:go:now"),
+    (b.BroadcastManage("sure", 36), "v2:b:m:sure:10"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}
