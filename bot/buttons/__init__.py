@@ -51,6 +51,7 @@ from bot.buttons.kinds import (
     ToggleOption,
     Unreadable,
     WriteNote,
+    WritePublishableNote,
 )
 
 
@@ -144,6 +145,7 @@ __all__ = [
     "ToggleOption",
     "Unreadable",
     "WriteNote",
+    "WritePublishableNote",
     "area_code",
     "decode",
     "encode",

@@ -28,6 +28,7 @@ from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.reply_prompts import ReplyPrompt
 from storage.reports import Report, ReportRepository
+from storage.resolutions import ResolutionRepository
 from storage.routings import AgencyState, RoutingRepository
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class OfficerService:
         self._db = db
         self._reports = ReportRepository(db)
         self._routings = RoutingRepository(db)
+        self._resolutions = ResolutionRepository(db)
         self._outbox = OutboxRepository(db)
         # Which prompt a reply answers: the handlers of replies ask this.
         self.replies = Replies(db)
@@ -180,8 +182,12 @@ class OfficerService:
         officer_name: str,
         note: str | None,
         now: datetime,
+        *,
+        publishable: bool = False,
     ) -> Outcome:
-        """Mark the report resolved by this agency, once; tell the reporter, with the note."""
+        """Mark the report resolved by this agency, once; tell the reporter, with the note.
+        The resolution is recorded with the officer's choice whether the note may be published
+        ("You said, we did"); without a note there is nothing to publish."""
         report = await self.authorised(report_id, agency_id, officer_id, "resolve", now)
         if report is None:
             return _REFUSED
@@ -196,6 +202,13 @@ class OfficerService:
                 now=now,
             )
             if changed:
+                await self._resolutions.record(
+                    report_id,
+                    agency_id,
+                    note=note or "",
+                    publishable=publishable and bool(note),
+                    at=now,
+                )
                 states = {a.state for a in await self._routings.agencies(report_id)}
                 done = not states & set(OPEN_STATES)
                 await self._reports.set_status(report_id, "resolved" if done else "in_progress")

@@ -51,7 +51,8 @@ async def acknowledge(update: Update, context: BotContext, verdict: Verdict) -> 
 
 
 async def resolve_options(update: Update, context: BotContext, verdict: Verdict) -> None:
-    """Offers to resolve with or without a note for the reporter."""
+    """Offers to resolve without a note, with a note for the reporter only (the default), or
+    with a note that may also be published in the partnership's news."""
     query = update.callback_query
     assert query is not None
     assert verdict.card is not None
@@ -59,12 +60,16 @@ async def resolve_options(update: Update, context: BotContext, verdict: Verdict)
     await query.answer()
     card = verdict.card
 
-    def choice(text: str, with_note: bool) -> list[InlineKeyboardButton]:
-        data = callbacks.resolve_choice(report_id, agency_id, card.message_id, with_note=with_note)
+    def choice(text: str, note: callbacks.NoteChoice) -> list[InlineKeyboardButton]:
+        data = callbacks.resolve_choice(report_id, agency_id, card.message_id, note)
         return [InlineKeyboardButton(text, callback_data=data)]
 
     markup = InlineKeyboardMarkup(
-        [choice(texts.RESOLVE_WITHOUT_NOTE, False), choice(texts.RESOLVE_WITH_NOTE, True)]
+        [
+            choice(texts.RESOLVE_WITHOUT_NOTE, "none"),
+            choice(texts.RESOLVE_WITH_NOTE, "internal"),
+            choice(texts.RESOLVE_WITH_PUBLISHABLE_NOTE, "publishable"),
+        ]
     )
     await context.bot.send_message(
         card.chat_id,
@@ -95,15 +100,18 @@ async def resolve(
     agency_id: str,
     user: User,
     note: str | None,
+    *,
+    publishable: bool = False,
 ) -> Outcome:
-    """Resolve the report for the agency with the officer's note, if any; if that changed it,
-    take the card's buttons away and say so under the card."""
+    """Resolve the report for the agency with the officer's note, if any (``publishable``: the
+    officer chose that it may be published); if that changed it, take the card's buttons away
+    and say so under the card."""
     outcome = await context.services.officers.resolve(
-        report_id, agency_id, user.id, user.first_name, note, utc_now()
+        report_id, agency_id, user.id, user.first_name, note, utc_now(), publishable=publishable
     )
     if outcome.allowed and outcome.changed:
         context.services.wake_outbox()
-        line = texts.resolved_line(user.first_name, _when(context), note)
+        line = texts.resolved_line(user.first_name, _when(context), note, publishable=publishable)
         await _close_card(context, card, line)
     return outcome
 
