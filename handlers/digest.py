@@ -14,7 +14,8 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import texts
 from bot.context import BotContext
-from bot.news.digest import DigestDrafter, Period, message_parts
+from bot.news.digest import DigestDrafter, Period
+from bot.news.parts import split_html
 from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
@@ -55,9 +56,9 @@ async def digest(update: Update, context: BotContext) -> None:
         await message.reply_text(f"{exc}.\n\n{USAGE}")
         return
     drafted = await DigestDrafter(services.config, services.db).draft(period)
-    for part in message_parts(f"{drafted.notes_html()}\n\n{DRAFT_FOLLOWS}"):
+    for part in split_html(f"{drafted.notes_html()}\n\n{DRAFT_FOLLOWS}"):
         await message.reply_text(part, parse_mode=ParseMode.HTML)
-    for part in message_parts(drafted.html()):
+    for part in split_html(drafted.html()):
         await message.reply_text(part, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
 
 

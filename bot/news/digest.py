@@ -31,9 +31,6 @@ from bot.config import Category, Config
 from storage.db import Database
 from storage.resolutions import PublishableNote, ResolutionRepository, ResolvedCount
 
-TELEGRAM_TEXT_LIMIT = 4096
-"""The most characters Telegram takes in one message's text."""
-
 DEFAULT_SMALL_COUNT_THRESHOLD = 5
 """Counts below this are never shown, where the config does not say (``[disclosure]``)."""
 
@@ -179,42 +176,6 @@ class Digest:
                 f"{escape(where)}: {escape(note.text)}"
             )
         return "\n".join(lines)
-
-
-def message_parts(html: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
-    """The HTML in messages of at most ``limit`` characters, cut between paragraphs (or, for a
-    paragraph too long alone, between its lines); every paragraph and line here closes its
-    own tags, so each part is whole HTML. A line longer than the limit alone is cut."""
-    parts: list[str] = []
-    current = ""
-    for paragraph in html.split("\n\n"):
-        pieces = [paragraph] if len(paragraph) <= limit else _lines_within(paragraph, limit)
-        for piece in pieces:
-            joined = f"{current}\n\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                parts.append(current)
-                current = piece
-    if current:
-        parts.append(current)
-    return parts
-
-
-def _lines_within(paragraph: str, limit: int) -> list[str]:
-    pieces: list[str] = []
-    current = ""
-    for line in paragraph.split("\n"):
-        for chunk in [line[i : i + limit] for i in range(0, max(len(line), 1), limit)]:
-            joined = f"{current}\n{chunk}" if current else chunk
-            if len(joined) <= limit:
-                current = joined
-            else:
-                pieces.append(current)
-                current = chunk
-    if current:
-        pieces.append(current)
-    return pieces
 
 
 def _count_sentence(line: CountLine) -> str:
