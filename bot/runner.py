@@ -19,6 +19,7 @@ from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
 from bot.context import BotContext, Services
+from bot.news.heartbeat import Heartbeat
 from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
 from bot.outbox.items import admin_targets  # outbox dispatcher wiring
 from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
@@ -48,6 +49,7 @@ async def serve(
     services = None
     dispatcher: Dispatcher | None = None  # outbox dispatcher wiring
     reminders: Reminders | None = None  # reminder wiring
+    heartbeat = Heartbeat(db)  # the command line's sign that a bot runs on this database
     try:
         services = Services.create(config, db)
         application = build_application(services, token, extra_handlers=extra_handlers)
@@ -89,15 +91,18 @@ async def serve(
                     timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
                 )
                 logger.info("Polling %s for updates", config.telegram.api_url)
+            await heartbeat.start()
             if ready is not None:
                 ready.set()
             await stop.wait()
             logger.info("Stopping")
+            await heartbeat.stop()
             await updater.stop()
             await reminders.stop()  # reminder wiring: before the dispatcher stops
             await dispatcher.stop()  # outbox dispatcher wiring: before the application stops
             await application.stop()
     finally:
+        await heartbeat.stop()  # when start-up failed after the first beat
         if reminders is not None:  # reminder wiring: when start-up failed
             await reminders.stop()
         if dispatcher is not None:  # outbox dispatcher wiring: when start-up failed

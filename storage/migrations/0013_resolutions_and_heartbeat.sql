@@ -24,3 +24,14 @@ INSERT INTO resolutions (report_id, agency_id, resolved_at, note, publishable)
 -- A note prompt remembers which note the officer asked to write.
 ALTER TABLE reply_prompts ADD COLUMN publishable INTEGER NOT NULL DEFAULT 0
     CHECK (publishable IN (0, 1));
+
+-- The running bot's heartbeat, written every few seconds while it runs and removed when it
+-- stops: the command line reads it to know whether a bot sends from this database (it hands
+-- news to that bot, and refuses to send by itself beside it: two senders on one token would
+-- break Telegram's limits).
+CREATE TABLE bot_heartbeat (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    pid INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    beat_at TEXT NOT NULL
+);
