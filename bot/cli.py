@@ -24,6 +24,7 @@ from bot.config import (
     read_token,
 )
 from bot.geo import GeoDataError, Locator
+from bot.geo.areas import AreaMap
 from bot.runner import serve
 from bot.sandbox import DEFAULT_PORT
 from storage.db import backup_database
@@ -126,27 +127,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(loaded)
 
 
-def _data_files_readable(loaded: LoadedConfig) -> bool:
-    """Whether the data files the config names can be read; if not, say why on stderr."""
+def _data_files_readable(loaded: LoadedConfig) -> AreaMap | None:
+    """The areas, when the data files the config names can be read and its areas placed on
+    them; if not, None, having said why on stderr."""
     try:
-        Locator.from_config(loaded.config.geography)
+        locator = Locator.from_config(loaded.config.geography)
+        return AreaMap.from_config(loaded.config.areas, locator)
     except GeoDataError as exc:
         print(_geo_problem(loaded, exc), file=sys.stderr)
-        return False
-    return True
+    except ConfigError as exc:
+        print(ConfigError(loaded.source, exc.problems), file=sys.stderr)
+    return None
 
 
 def _check_config(loaded: LoadedConfig) -> int:
-    if not _data_files_readable(loaded):
+    areas = _data_files_readable(loaded)
+    if areas is None:
         return EXIT_USAGE
-    for warning in config_warnings(loaded.config):
+    for warning in [*config_warnings(loaded.config), *areas.warnings()]:
         print(f"{loaded.source}: warning: {warning}", file=sys.stderr)
     print("ok")
     return EXIT_OK
 
 
 def _sandbox(loaded: LoadedConfig, args: argparse.Namespace) -> int:
-    if not _data_files_readable(loaded):  # the same problems as check-config, before all
+    if _data_files_readable(loaded) is None:  # the same problems as check-config, first
         return EXIT_USAGE
     # Imported here: its web server, templates and SMTP catcher are no part of the other commands.
     from bot.sandbox.service import SandboxOptions, run_sandbox
@@ -193,6 +198,9 @@ def _run(loaded: LoadedConfig) -> int:
         return EXIT_USAGE
     except GeoDataError as exc:
         print(_geo_problem(loaded, exc), file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as exc:  # an area whose wards, places or file the geography lacks
+        print(ConfigError(loaded.source, exc.problems), file=sys.stderr)
         return EXIT_USAGE
     except NetworkError as exc:
         api_url = loaded.config.telegram.api_url

@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 
 from bot.config import Config
 from bot.geo import Geocoder, Locator
+from bot.geo.areas import AreaMap
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
 from bot.reporting.draft import Draft
@@ -34,6 +35,7 @@ class Services:
     reports: ReportService
     officers: OfficerService
     locator: Locator
+    areas: AreaMap  # the configured areas, placed on the locator's geography
     geocoder: Geocoder
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
@@ -53,14 +55,16 @@ class Services:
         persistence = SqlitePersistence(db, store_data=stored, kinds=[Draft])  # drafts as JSON
         secret = load_or_create_key(key_path(db.path))
         locator = Locator.from_config(config.geography)
+        areas = AreaMap.from_config(config.areas, locator)
         geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)
         return cls(
             config=config,
             db=db,
             persistence=persistence,
-            reports=ReportService(config, db, secret),
+            reports=ReportService(config, db, secret, areas),
             officers=OfficerService(config, db),
             locator=locator,
+            areas=areas,
             geocoder=geocoder,
             outbox=OutboxRepository(db),  # outbox dispatcher wiring
         )

@@ -26,6 +26,7 @@ from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
 from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
 from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
+from bot.reporting.areas import place_reports
 from storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ async def serve(
     heartbeat = Heartbeat(db)  # the command line's sign that a bot runs on this database
     try:
         services = Services.create(config, db)
+        await place_reports(db, services.areas)  # reports stored before, or before areas changed
         application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(

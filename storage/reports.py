@@ -49,6 +49,7 @@ class NewReport:
     priority: Priority = "normal"
     photos: Sequence[str] = ()
     draft_token: str | None = None  # the draft it was submitted from (see get_by_draft)
+    area_id: str | None = None  # the configured area of its point (bot.geo.areas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,8 @@ class Report:
     priority: Priority
     status: ReportStatus
     photos: tuple[str, ...]
+    area_id: str | None = None
+    """The configured area its point is in (None without a point, or outside every area)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +108,8 @@ class ReportRepository:
             result = await self._db.execute(
                 "INSERT INTO reports (ref, category, answers, description, latitude, longitude,"
                 " location_text, ward, outside_district, needs_location_check, occurred_at,"
-                " created_at, reporter_chat_id, anonymous, contact_phone, priority, draft_token)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, reporter_chat_id, anonymous, contact_phone, priority, draft_token,"
+                " area_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     normalise_ref(new.ref),
                     new.category,
@@ -125,6 +128,7 @@ class ReportRepository:
                     new.contact_phone,
                     new.priority,
                     new.draft_token,
+                    new.area_id,
                 ),
             )
             report_id = result.inserted_id
@@ -325,4 +329,5 @@ class ReportRepository:
             priority=row["priority"],
             status=row["status"],
             photos=tuple(photo["file_id"] for photo in photos),
+            area_id=row["area_id"],
         )

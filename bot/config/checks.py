@@ -59,6 +59,7 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
         yield from _check_channels(key_path(("agencies", index), raw), agency, raw)
     yield from _check_smtp(raw.get("smtp"))
     yield from _check_shipped_files(raw.get("geography"))
+    yield from _check_areas(raw)
     yield from _check_button_lengths(raw)
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
@@ -107,6 +108,57 @@ def _check_shipped_files(geography: Any) -> Iterable[Problem]:
                 f"names a file shipped inside the package, such as "
                 f'"{PACKAGE_PREFIX}geo/outlines/st_albans_district.geojson"; got {value!r}',
             )
+
+
+_AREA_GEOMETRIES = ("wards", "places", "boundary")
+
+
+def _check_areas(raw: Mapping[str, Any]) -> Iterable[Problem]:
+    """Each area has exactly one of wards, places or boundary; no ward or place is in two areas;
+    wards need a wards boundary file. (Whether each ward, place and file exists is checked when
+    the areas are built against the geography: see bot.geo.areas.)"""
+    geography = raw.get("geography")
+    has_ward_file = isinstance(geography, dict) and geography.get("wards_boundary") is not None
+    owners: dict[tuple[str, str], str] = {}
+    for index, area in _items(raw, "areas"):
+        path = key_path(("areas", index), raw)
+        given = [key for key in _AREA_GEOMETRIES if key in area]
+        if len(given) != 1:
+            found = f"it has {' and '.join(given)}" if given else "it has none"
+            yield Problem(
+                path,
+                "needs exactly one of wards = [...] (ward names), places = [...] (places of "
+                f'the gazetteer) or boundary = "file.geojson" (a polygon file); {found}',
+            )
+        if "wards" in area and not has_ward_file:
+            yield Problem(
+                f"{path}.wards",
+                "needs a wards boundary file: name one in geography.wards_boundary, or give the "
+                "area by places or boundary instead",
+            )
+        boundary = area.get("boundary")
+        if isinstance(boundary, str) and boundary.startswith(PACKAGE_PREFIX):
+            inside = PurePosixPath(boundary.removeprefix(PACKAGE_PREFIX))
+            if not inside.parts or inside.is_absolute() or ".." in inside.parts:
+                yield Problem(
+                    f"{path}.boundary",
+                    f"names a file shipped inside the package; got {boundary!r}",
+                )
+        for kind in ("wards", "places"):
+            names = area.get(kind)
+            if not isinstance(names, list):
+                continue
+            for position, name in enumerate(names):
+                if not isinstance(name, str):
+                    continue
+                owner = owners.get((kind, name.casefold()))
+                if owner is not None:
+                    yield Problem(
+                        f"{path}.{kind}[{position}]",
+                        f'"{name}" is already in area "{owner}"; '
+                        f"each {kind[:-1]} belongs to one area",
+                    )
+                owners.setdefault((kind, name.casefold()), str(area.get("id")))
 
 
 def config_warnings(config: Config) -> list[str]:

@@ -139,7 +139,23 @@ def _resolve_paths(raw: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
             if section == "geography" and value.startswith(PACKAGE_PREFIX):
                 table[key] = shipped_file(value.removeprefix(PACKAGE_PREFIX))
                 continue
-            path = Path(value).expanduser()
-            table[key] = path if path.is_absolute() else base_dir / path
+            table[key] = _resolved(value, base_dir)
         resolved[section] = table
+    areas = raw.get("areas")
+    if isinstance(areas, list):
+        resolved["areas"] = [
+            {**area, "boundary": _resolved(area["boundary"], base_dir, shipped=True)}
+            if isinstance(area, dict) and isinstance(area.get("boundary"), str)
+            else area
+            for area in areas
+        ]
     return resolved
+
+
+def _resolved(value: str, base_dir: Path, *, shipped: bool = False) -> Path:
+    """A path of the config: ``package:`` ones (where ``shipped``) inside the package, relative
+    ones against ``base_dir``."""
+    if shipped and value.startswith(PACKAGE_PREFIX):
+        return shipped_file(value.removeprefix(PACKAGE_PREFIX))
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base_dir / path

@@ -280,10 +280,24 @@ class News(_Model):
 
 
 class Area(_Model):
-    """A part of the district subscribers can choose news for."""
+    """A part of the district: what subscribers choose news for, and what a report is counted
+    in. Its place is given by exactly one of ``wards`` (names in the wards boundary file),
+    ``places`` (gazetteer places of the district: a point belongs to the area of its nearest
+    place) or ``boundary`` (a polygon file; checked in :mod:`bot.config.checks`)."""
 
     id: Identifier
     name: NonEmpty
+    wards: Annotated[tuple[NonEmpty, ...], Field(min_length=1)] | None = None
+    places: Annotated[tuple[NonEmpty, ...], Field(min_length=1)] | None = None
+    boundary: Path | None = None
+
+
+class Disclosure(_Model):
+    """What the bot may say about counts of reports in public (digests, statistics)."""
+
+    # Counts below this are shown as "fewer than N", as the ONS and the Home Office suppress
+    # small counts in published crime figures, so that no victim can be identified from them.
+    small_count_threshold: Annotated[StrictInt, Field(ge=2)] = 5
 
 
 class Config(_Model):
@@ -302,6 +316,7 @@ class Config(_Model):
     news: News = News()
     topics: tuple[Topic, ...] = ()
     areas: tuple[Area, ...] = ()
+    disclosure: Disclosure = Disclosure()
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""

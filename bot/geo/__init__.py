@@ -1,6 +1,7 @@
 """Geography: where a report is, from a pin or typed text (no Telegram imports here)."""
 
 from bot.geo.approximate import Rules, Verdict
+from bot.geo.areas import AreaMap
 from bot.geo.errors import GeoDataError
 from bot.geo.gazetteer import Gazetteer, Place, load_gazetteer
 from bot.geo.geocode import Found, Geocoder
@@ -8,6 +9,7 @@ from bot.geo.locate import Area, Bounds, Locator, Placement
 
 __all__ = [
     "Area",
+    "AreaMap",
     "Bounds",
     "Found",
     "Gazetteer",

@@ -97,6 +97,8 @@ class Regions:
         self.names: tuple[str, ...] = tuple(f.name for f in features)
         self._projection = projection
         self._geometries = [f.geometry for f in features]
+        self.geometries: tuple[Any, ...] = tuple(self._geometries)
+        """The regions' polygons in longitude, latitude, in the order of ``names``."""
         for geometry in self._geometries:
             shapely.prepare(geometry)
         self._tree = shapely.STRtree(self._geometries)

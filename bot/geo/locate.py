@@ -141,6 +141,16 @@ class Locator:
         )
 
     @property
+    def wards(self) -> Regions | None:
+        """The wards of the wards file, or None without one."""
+        return self._wards
+
+    @property
+    def district(self) -> District | None:
+        """The district from its boundary file (or the union of the wards), or None."""
+        return self._district
+
+    @property
     def exact(self) -> bool:
         """Whether in-or-out decisions come from a boundary file."""
         return self._district is not None

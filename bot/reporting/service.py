@@ -12,8 +12,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.config import Category, Config
+from bot.geo.areas import AreaMap
 from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
 from bot.outbox.compose import enqueue_confirmation, enqueue_new_report
+from bot.reporting.areas import area_for
 from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
 from bot.routing.rules import route
@@ -48,9 +50,13 @@ class Nearby:
 class ReportService:
     """What happens when a resident submits."""
 
-    def __init__(self, config: Config, db: Database, secret: bytes) -> None:
-        """Use the configuration, the open database and the bot's secret key."""
+    def __init__(
+        self, config: Config, db: Database, secret: bytes, areas: AreaMap | None = None
+    ) -> None:
+        """Use the configuration, the open database, the bot's secret key and the configured
+        areas (without them a report is stored with no area, for the start-up pass to set)."""
         self._config = config
+        self._areas = areas
         self._db = db
         self._secret = secret
         self.reports = ReportRepository(db)
@@ -158,6 +164,7 @@ class ReportService:
                     priority=routing.priority,
                     photos=list(draft.photos),
                     draft_token=draft.token,
+                    area_id=self._area_of(location),
                 ),
                 actor="resident",
                 detail={"anonymous": bool(draft.anonymous), "agencies": list(routing.agencies)},
@@ -216,6 +223,17 @@ class ReportService:
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         logger.info("Details added to report %s", report.ref)
         return Submitted(report, confirmation)
+
+    def _area_of(self, location: Location | None) -> str | None:
+        if self._areas is None or location is None:
+            return None
+        return area_for(
+            self._areas,
+            location.latitude,
+            location.longitude,
+            ward=location.ward,
+            outside_district=location.verdict == "outside",
+        )
 
     def _category(self, draft: Draft) -> Category:
         category = self._config.category(draft.category or "")

@@ -3,6 +3,7 @@ key, then validated directly or written with a TOML writer for a bot to read."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 import tomli_w
 
 from bot.config import Config, Geography, config_from_data, default_config_data
+from bot.geo import Locator
+from bot.geo.areas import AreaMap
 
 BOUNDARY_FILES = ("district_boundary", "wards_boundary", "neighbours_boundary")
 """The [geography] keys naming boundary files; without them the bot approximates."""
@@ -23,10 +26,29 @@ def default_config() -> Config:
 def without_boundaries(data: dict[str, Any]) -> dict[str, Any]:
     """Configuration data with its boundary files switched off (changed in place, and
     returned): the bot then approximates from its gazetteer, as for a partnership that names
-    no boundary files."""
+    no boundary files, and its areas are made of places (see :func:`areas_by_places`)."""
     for key in BOUNDARY_FILES:
         data["geography"].pop(key, None)
+    return areas_by_places(data)
+
+
+def areas_by_places(data: dict[str, Any]) -> dict[str, Any]:
+    """Configuration data whose default ward-made areas are given instead by the gazetteer
+    places inside them (changed in place, and returned): what a partnership without a wards
+    file, or with another vintage of wards, would configure."""
+    places = default_areas_places()
+    for area in data.get("areas", []):
+        if "wards" in area:
+            del area["wards"]
+            area["places"] = list(places[area["id"]])
     return data
+
+
+@functools.cache
+def default_areas_places() -> dict[str, tuple[str, ...]]:
+    """The gazetteer places in each of the default's areas, placed on the shipped wards."""
+    config = default_config()
+    return AreaMap.from_config(config.areas, Locator.from_config(config.geography)).places_in()
 
 
 def approximating(geography: Geography) -> Geography:

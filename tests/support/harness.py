@@ -20,7 +20,7 @@ from bot.context import BotContext
 from bot.outbox.reminders import ReminderTiming
 from bot.runner import serve
 
-from .configs import without_boundaries, write_config_data
+from .configs import areas_by_places, without_boundaries, write_config_data
 
 TOKEN = "424242:E2E-test-token-not-a-secret"
 BOT_ID = 424242
@@ -59,6 +59,7 @@ def config_data(
             ward_name_property="WD13NM",  # the reference folder's wards are those of 2013
             neighbours_boundary=str(boundaries / "neighbouring_districts.geojson"),
         )
+        areas_by_places(data)  # the default's areas name wards of 2023
     for key, value in (reporting or {}).items():
         assert key in data["reporting"], key
         data["reporting"][key] = value
