@@ -15,7 +15,7 @@ from storage.timestamps import from_db, to_db
 @dataclass(frozen=True, slots=True)
 class ResolvedCount:
     """How many reports of a category in an area were resolved in a period (``area_id`` None:
-    the area is not known, or the database does not record areas yet)."""
+    the report's area is not known)."""
 
     category: str
     area_id: str | None
@@ -36,7 +36,7 @@ class PublishableNote:
 # A report counts as resolved in a period when it is resolved (every agency's part is over and
 # at least one resolved it) and its last resolution falls in the period.
 _RESOLVED_REPORTS = (
-    "SELECT r.id, r.category, {area} AS area_id, MAX(s.resolved_at) AS resolved_at"
+    "SELECT r.id, r.category, r.area_id, MAX(s.resolved_at) AS resolved_at"
     " FROM reports r JOIN resolutions s ON s.report_id = r.id"
     " WHERE r.status = 'resolved' GROUP BY r.id"
 )
@@ -72,9 +72,8 @@ class ResolutionRepository:
     async def resolved_counts(self, start: datetime, end: datetime) -> list[ResolvedCount]:
         """Reports resolved from ``start`` (inclusive) to ``end`` (exclusive), counted by
         category and area; by category, then area."""
-        inner = _RESOLVED_REPORTS.format(area=await self._area_column())
         rows = await self._db.fetchall(
-            "SELECT category, area_id, COUNT(*) AS n FROM (" + inner + ")"  # noqa: S608 - fixed texts only
+            "SELECT category, area_id, COUNT(*) AS n FROM (" + _RESOLVED_REPORTS + ")"  # noqa: S608 - fixed texts only
             " WHERE resolved_at >= ? AND resolved_at < ?"
             " GROUP BY category, area_id ORDER BY category, area_id",
             (to_db(start), to_db(end)),
@@ -84,9 +83,8 @@ class ResolutionRepository:
     async def publishable_notes(self, start: datetime, end: datetime) -> list[PublishableNote]:
         """Notes resolving reports from ``start`` (inclusive) to ``end`` (exclusive) that their
         officers chose may be published, oldest first."""
-        area = await self._area_column()
         rows = await self._db.fetchall(
-            "SELECT r.category, " + area + " AS area_id, s.note, s.resolved_at"  # noqa: S608 - fixed texts only
+            "SELECT r.category, r.area_id, s.note, s.resolved_at"
             " FROM resolutions s JOIN reports r ON r.id = s.report_id"
             " WHERE s.publishable = 1 AND s.note != ''"
             " AND s.resolved_at >= ? AND s.resolved_at < ?"
@@ -99,8 +97,3 @@ class ResolutionRepository:
             )
             for row in rows
         ]
-
-    async def _area_column(self) -> str:
-        """``r.area_id`` once reports record their area, else NULL (the whole district)."""
-        rows = await self._db.fetchall("PRAGMA table_info(reports)")  # SQLite only
-        return "r.area_id" if any(row["name"] == "area_id" for row in rows) else "NULL"

@@ -31,15 +31,10 @@ from bot.config import Category, Config
 from storage.db import Database
 from storage.resolutions import PublishableNote, ResolutionRepository, ResolvedCount
 
-DEFAULT_SMALL_COUNT_THRESHOLD = 5
-"""Counts below this are never shown, where the config does not say (``[disclosure]``)."""
-
 
 def small_count_threshold(config: Config) -> int:
-    """The partnership's ``[disclosure] small_count_threshold``, or the default."""
-    disclosure = getattr(config, "disclosure", None)
-    value = getattr(disclosure, "small_count_threshold", None)
-    return value if isinstance(value, int) and value >= 1 else DEFAULT_SMALL_COUNT_THRESHOLD
+    """The partnership's ``[disclosure] small_count_threshold``: smaller counts are left out."""
+    return config.disclosure.small_count_threshold
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,12 @@ import pytest
 
 from bot.config import Config, default_config_text, parse_config
 from bot.news.digest import (
-    DEFAULT_SMALL_COUNT_THRESHOLD,
     CountLine,
     Digest,
     DigestDrafter,
     Period,
     chosen_notes,
     count_lines,
-    small_count_threshold,
 )
 from storage.db import Database
 from storage.resolutions import PublishableNote, ResolvedCount
@@ -27,6 +25,7 @@ from tests.support.resolved import Resolved, resolve_reports
 
 CONFIG: Config = parse_config(default_config_text(), base_dir=Path("."))
 LONDON = "Europe/London"
+HARP = "harpenden"
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 
 
@@ -88,22 +87,18 @@ def test_a_period_cannot_end_before_it_starts() -> None:
         Period(date(2026, 11, 30), date(2026, 11, 1))
 
 
-def test_the_threshold_defaults_when_the_config_does_not_set_it() -> None:
-    """Without a ``[disclosure]`` setting counts below five are left out."""
-    assert small_count_threshold(CONFIG) == getattr(
-        getattr(CONFIG, "disclosure", None), "small_count_threshold", DEFAULT_SMALL_COUNT_THRESHOLD
-    )
-
-
 async def test_the_digest_of_stored_resolutions(db: Database) -> None:
-    """Hand-computed: seven fly tips in November are counted (one with an internal note);
-    three graffiti reports (below the threshold of five) and five hate incidents (sensitive)
-    are not; one fly tip resolved in October and one at 00:30 on 1 December (London) fall
-    outside; only the notes officers allowed to be published appear, never a hate incident's,
-    and nothing names a reference, a description, a street or a ward."""
-    fly = [Resolved("fly-tipping", _at(day)) for day in (2, 5, 9, 12, 20)]
+    """Hand-computed: five fly tips in London Colney in November are counted; two in Harpenden
+    (one with an internal note), three graffiti reports (each below the threshold of five) and
+    five hate incidents (sensitive) are not; one fly tip resolved in October and one at 00:30
+    on 1 December (London) fall outside; only the notes officers allowed to be published
+    appear, never a hate incident's, the Harpenden one as "the district"; nothing names a
+    reference, a description, a street or a ward."""
+    fly = [Resolved("fly-tipping", _at(day), area="london-colney") for day in (2, 5, 9, 12, 20)]
     fly.append(
-        Resolved("fly-tipping", _at(30, 14), "Bags cleared from the verge & <checked>", True)
+        Resolved(
+            "fly-tipping", _at(30, 14), "Bags cleared from the verge & <checked>", True, area=HARP
+        )
     )
     graffiti = [Resolved("graffiti", _at(day)) for day in (3, 4)]
     graffiti.append(Resolved("graffiti", _at(6), "Tag cleaned off the underpass wall", True))
@@ -113,22 +108,25 @@ async def test_the_digest_of_stored_resolutions(db: Database) -> None:
         Resolved("fly-tipping", _at(31, month=10), "October's, must not appear", True),
         Resolved("fly-tipping", datetime(2026, 12, 1, 0, 30, tzinfo=UTC), "December's", True),
     ]
-    internal = [Resolved("fly-tipping", _at(15), "Spoke to Mr Jones at number 12", False)]
+    internal = [
+        Resolved("fly-tipping", _at(15), "Spoke to Mr Jones at number 12", False, area=HARP)
+    ]
     refs = await resolve_reports(CONFIG, db, fly + graffiti + hate + outside + internal)
 
     digest = await DigestDrafter(CONFIG, db).draft(NOVEMBER)
     html = digest.html()
 
     assert [(line.category.id, line.areas) for line in digest.lines] == [
-        ("fly-tipping", ((None, 7),))
+        ("fly-tipping", (("London Colney", 5),))
     ]
-    assert "7 fly tips cleared across the district" in html
+    assert "• 5 fly tips cleared in London Colney\n" in html
     assert [(n.category, n.area, n.text) for n in digest.notes] == [
         ("Graffiti", None, "Tag cleaned off the underpass wall"),
         ("Fly tipping", None, "Bags cleared from the verge & <checked>"),
     ]
     assert "Bags cleared from the verge &amp; &lt;checked&gt;" in html
     assert "<i>Graffiti, the district</i>" in html
+    assert "<i>Fly tipping, the district</i>" in html
     assert html.startswith("<b>You said, we did: November 2026</b>")
     for hidden in (
         "raffiti report",
@@ -140,6 +138,7 @@ async def test_the_digest_of_stored_resolutions(db: Database) -> None:
         "Sofa",
         "Acacia",
         "Marshalswick",
+        "Harpenden",
         *refs,
     ):
         assert hidden not in html
@@ -184,7 +183,7 @@ def test_a_note_names_its_area_only_where_that_count_is_shown() -> None:
     at = _at(3)
     notes = [
         PublishableNote("fly-tipping", "london-colney", "Cleared", at),
-        PublishableNote("fly-tipping", "sandridge", "Cleared too", at),
+        PublishableNote("fly-tipping", "redbourn", "Cleared too", at),
         PublishableNote("hate-incident", "london-colney", "Never", at),
     ]
     assert [(n.area, n.text) for n in chosen_notes(CONFIG, notes, lines)] == [

@@ -18,8 +18,8 @@ _REFS = (f"K7M{n:04d}" for n in itertools.count(1))
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """A report of ``category``, resolved at ``at`` with ``note`` (publishable or not); it
-    carries a reference, a description, a street and a ward that no digest may show."""
+    """A report of ``category`` in ``area``, resolved at ``at`` with ``note`` (publishable or
+    not); it carries a reference, a description, a street and a ward no digest may show."""
 
     category: str
     at: datetime
@@ -27,6 +27,7 @@ class Resolved:
     publishable: bool = False
     description: str = "Sofa dumped outside number 12"
     street: str = "12 Acacia Avenue"
+    area: str | None = None  # a configured area's id
 
 
 async def resolve_reports(config: Config, db: Database, reports: list[Resolved]) -> list[str]:
@@ -48,6 +49,7 @@ async def resolve_reports(config: Config, db: Database, reports: list[Resolved])
                 description=spec.description,
                 location_text=spec.street,
                 ward="Marshalswick South",
+                area_id=spec.area,
                 anonymous=True,
             ),
             actor="resident",
