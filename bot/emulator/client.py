@@ -462,6 +462,7 @@ class EmulatorClient:
         status: int | None = None,
         delay: float | None = None,
         bot: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> str:
         """Inject a fault (see :mod:`bot.emulator.faults` for the kinds); return its id."""
         body: JSONDict = {
@@ -472,7 +473,12 @@ class EmulatorClient:
             "bot_id": bot,
             "methods": None if methods is None else list(methods),
         }
-        for key, value in (("retry_after", retry_after), ("status", status), ("delay", delay)):
+        for key, value in (
+            ("retry_after", retry_after),
+            ("status", status),
+            ("delay", delay),
+            ("migrate_to_chat_id", migrate_to_chat_id),
+        ):
             if value is not None:
                 body[key] = value
         result = await self._call("POST", "/faults", body)

@@ -46,8 +46,9 @@ Reading
 
 Faults and limits
     ``POST /client/faults`` ``{kind, bot_id?, chat_id?, methods?: [name], duration?, hits?,
-    retry_after?, status?, delay?}`` with kind one of rate_limit, blocked, chat_not_found,
-    server_error, delay; returns ``{id}``. ``GET /client/faults``; ``DELETE /client/faults``.
+    retry_after?, status?, delay?, migrate_to_chat_id?}`` with kind one of rate_limit, blocked,
+    chat_not_found, server_error, migrated, delay; returns ``{id}``. ``GET /client/faults``;
+    ``DELETE /client/faults``.
     ``GET /client/limits``; ``PUT /client/limits`` ``{per_second?, per_chat_per_second?,
     per_group_per_minute?, time_scale?}`` or ``{"disabled": true}``.
 """
@@ -443,11 +444,14 @@ class ClientRoutes:
                 retry_after=float(body.get("retry_after", 1)),
                 status=int(body.get("status", 500)),
                 delay=float(body.get("delay", 0)),
+                migrate_to_chat_id=_int(body.get("migrate_to_chat_id"), "migrate_to_chat_id"),
             )
         except (TypeError, ValueError) as exc:
             raise bad_request(f"bad fault: {exc}") from None
         if fault.retry_after <= 0 or not 500 <= fault.status <= 599 or fault.delay < 0:
             raise bad_request("retry_after must be positive, status 5xx, delay not negative")
+        if kind == "migrated" and fault.migrate_to_chat_id is None:
+            raise bad_request("a migrated fault needs migrate_to_chat_id")
         self.server.guard.add_fault(fault)
         return {"id": fault.id}
 

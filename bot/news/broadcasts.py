@@ -211,6 +211,11 @@ class BroadcastService:
         self.repository = BroadcastRepository(db)
         self._subscribers = SubscriberRepository(db)
 
+    @property
+    def db(self) -> Database:
+        """The database the broadcasts are kept in."""
+        return self._db
+
     # Composing
 
     def preview_parts(self, item: Item) -> list[Part]:

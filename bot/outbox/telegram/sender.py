@@ -61,7 +61,7 @@ class TelegramSender:
         try:
             message = await self._call(item)
         except RetryAfter as error:
-            raise RetryLater(_retry_after_seconds(error), "flood control (429)") from error
+            raise RetryLater(retry_after_seconds(error), "flood control (429)") from error
         except ChatMigrated as error:
             reason = f"the group is now the supergroup {error.new_chat_id}"
             raise PermanentFailure(reason) from error
@@ -126,7 +126,7 @@ def _link_preview(payload: Mapping[str, Any]) -> LinkPreviewOptions | None:
     return None
 
 
-def _retry_after_seconds(error: RetryAfter) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
     """Telegram's retry_after in seconds, whether PTB gives an int, a float or a timedelta."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
