@@ -17,7 +17,8 @@ from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.heartbeat import HeartbeatRepository
 from storage.subscribers import SubscriberRepository
-from tests.support.harness import load, running_bot
+from tests.support.harness import TOKEN, load, running_bot
+from tests.support.news import FAST, started_users, texts_of
 
 NEWS = """# Winter newsletter
 
@@ -167,3 +168,68 @@ async def test_a_scheduled_item_is_listed_and_can_be_cancelled(
     assert "has not started sending can be cancelled" in capsys.readouterr().err
     assert await asyncio.to_thread(_run, config_path, "broadcasts", "--cancel", "9") == 2
     assert "There is no broadcast 9" in capsys.readouterr().err
+
+
+async def test_a_queued_item_is_sent_by_the_running_bot(
+    client: EmulatorClient, config_path: Path, news: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command hands the item to the running bot, follows it to the end and prints the
+    figures; each newsletter subscriber has the converted message, the others nothing."""
+    config = load(config_path)
+    async with running_bot(config, engine_timing=FAST):
+        readers = await started_users(client, 2)
+        other = await started_users(client, 1, first_id=700101)
+        await _subscribe(config_path, readers)
+        await _subscribe(config_path, other, topic="scam-alerts")
+        args = ("broadcast", str(news), "--topic", "newsletter")
+        status = await asyncio.to_thread(_run, config_path, *args)
+        said = capsys.readouterr()
+    assert status == 0, said.err
+    assert "Broadcast 1 is queued for the running bot (2 subscribers)." in said.out
+    assert (
+        "Broadcast 1 is sent: delivered 2, unsubscribed because they blocked the bot 0" in said.out
+    )
+    for reader in readers:
+        (message,) = [t for t in texts_of(await client.messages(reader)) if "Winter" in t]
+        assert message.startswith("Winter newsletter\n\nFly tips cleared & graffiti <gone>.")
+    assert not [t for t in texts_of(await client.messages(other[0])) if "Winter" in t]
+
+
+async def test_standalone_sends_from_the_command_when_no_bot_runs(
+    client: EmulatorClient,
+    config_path: Path,
+    news: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the bot stopped, --standalone sends with the token itself: one subscriber who
+    blocked the bot is unsubscribed, the other gets it; the heartbeat it wrote is gone after."""
+    config = load(config_path)
+    async with running_bot(config):
+        readers = await started_users(client, 2)
+    await _subscribe(config_path, readers)
+    await client.block(readers[1])
+    monkeypatch.setenv("SAFETYBOT_TOKEN", TOKEN)
+    args = ("broadcast", str(news), "--topic", "newsletter", "--standalone")
+    status = await asyncio.to_thread(_run, config_path, *args)
+    said = capsys.readouterr()
+    assert status == 0, said.err
+    assert "Broadcast 1 is sending from this command (2 subscribers)." in said.out
+    assert "delivered 1, unsubscribed because they blocked the bot 1, failed 0" in said.out
+    assert [t for t in texts_of(await client.messages(readers[0])) if "Winter" in t]
+    async with await Database.open(config.storage.database) as db:
+        assert await HeartbeatRepository(db).last() is None
+        assert await SubscriberRepository(db).subscriptions(readers[1]) == []
+
+
+def test_standalone_without_a_token_says_how(
+    config_path: Path,
+    news: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No SAFETYBOT_TOKEN: exit 2, naming it; nothing queued."""
+    monkeypatch.delenv("SAFETYBOT_TOKEN", raising=False)
+    args = ("broadcast", str(news), "--topic", "newsletter", "--standalone")
+    assert _run(config_path, *args) == 2
+    assert "set SAFETYBOT_TOKEN" in capsys.readouterr().err
