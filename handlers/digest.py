@@ -26,7 +26,9 @@ USAGE = (
 )
 IN_PRIVATE = "Send /digest to me in a private chat: a draft is not for a group."
 DRAFT_FOLLOWS = (
-    "The draft follows in the next message. Forward it, or copy and edit it into a broadcast."
+    "The draft follows in the next message. To send it to subscribers, send /broadcast and "
+    "then forward the draft (or paste it, edited) as the item; the success stories topic "
+    "suits it."
 )
 
 
