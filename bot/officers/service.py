@@ -187,7 +187,7 @@ class OfficerService:
     ) -> Outcome:
         """Mark the report resolved by this agency, once; tell the reporter, with the note.
         The resolution is recorded with the officer's choice whether the note may be published
-        ("You said, we did"); without a note there is nothing to publish."""
+        ("You said, we did"); without a note, or for a sensitive category, it may not."""
         report = await self.authorised(report_id, agency_id, officer_id, "resolve", now)
         if report is None:
             return _REFUSED
@@ -206,7 +206,7 @@ class OfficerService:
                     report_id,
                     agency_id,
                     note=note or "",
-                    publishable=publishable and bool(note),
+                    publishable=publishable and bool(note) and not self._sensitive(report),
                     at=now,
                 )
                 states = {a.state for a in await self._routings.agencies(report_id)}
@@ -216,6 +216,15 @@ class OfficerService:
                 chats = await self._chats(report)
                 await self._enqueue(reporter.resolved(report, agency, note, chats), now)
         return await self._outcome(report, agency_id, changed)
+
+    def _sensitive(self, report: Report) -> bool:
+        """Whether the report's category is sensitive (its notes are never published)."""
+        category = self._config.category(report.category)
+        return category is None or category.sensitive
+
+    def may_publish_notes(self, report: Report) -> bool:
+        """Whether a resolution note of this report may be offered for publishing."""
+        return not self._sensitive(report)
 
     def referral_targets(self, report: Report, agency_id: str) -> list[str]:
         """Where this agency may refer the report: any other agency, or for a sensitive

@@ -28,6 +28,7 @@ RESOLVE_QUESTION = (
     "Resolve this report? A note goes to the reporter only, unless you choose that it may also "
     "be published in the partnership's news."
 )
+RESOLVE_QUESTION_SENSITIVE = "Resolve this report? A note goes to the reporter only."
 RESOLVE_WITHOUT_NOTE = "Resolve without a note"
 RESOLVE_WITH_NOTE = "Write a note for the reporter"
 RESOLVE_WITH_PUBLISHABLE_NOTE = "Write a note that may be published (no names or addresses)"

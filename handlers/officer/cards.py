@@ -52,7 +52,7 @@ async def acknowledge(update: Update, context: BotContext, verdict: Verdict) -> 
 
 async def resolve_options(update: Update, context: BotContext, verdict: Verdict) -> None:
     """Offers to resolve without a note, with a note for the reporter only (the default), or
-    with a note that may also be published in the partnership's news."""
+    (but for a sensitive report) with a note that may also be published in the news."""
     query = update.callback_query
     assert query is not None
     assert verdict.card is not None
@@ -64,17 +64,15 @@ async def resolve_options(update: Update, context: BotContext, verdict: Verdict)
         data = callbacks.resolve_choice(report_id, agency_id, card.message_id, note)
         return [InlineKeyboardButton(text, callback_data=data)]
 
-    markup = InlineKeyboardMarkup(
-        [
-            choice(texts.RESOLVE_WITHOUT_NOTE, "none"),
-            choice(texts.RESOLVE_WITH_NOTE, "internal"),
-            choice(texts.RESOLVE_WITH_PUBLISHABLE_NOTE, "publishable"),
-        ]
-    )
+    rows = [choice(texts.RESOLVE_WITHOUT_NOTE, "none"), choice(texts.RESOLVE_WITH_NOTE, "internal")]
+    assert verdict.report is not None
+    public = context.services.officers.may_publish_notes(verdict.report)
+    if public:  # a sensitive report's notes are never published: not offered
+        rows.append(choice(texts.RESOLVE_WITH_PUBLISHABLE_NOTE, "publishable"))
     await context.bot.send_message(
         card.chat_id,
-        texts.RESOLVE_QUESTION,
-        reply_markup=markup,
+        texts.RESOLVE_QUESTION if public else texts.RESOLVE_QUESTION_SENSITIVE,
+        reply_markup=InlineKeyboardMarkup(rows),
         reply_to_message_id=card.message_id,
     )
 

@@ -11,12 +11,13 @@ from bot.emulator import EmulatorClient
 from bot.officers import texts
 from storage.db import Database
 from storage.resolutions import ResolutionRepository
-from tests.support.flows import WASTE_CHAT, fly_tipping
+from tests.support.flows import WASTE_CHAT, anonymous_hate_incident, fly_tipping
 from tests.support.harness import load, running_bot
 from tests.support.residents import Resident
 from tests.support.stored import stored_reports
 
 WASTE_OFFICER = 910001
+POLICE_HATE_CHAT, POLICE_OFFICER = -1001000000005, 920001
 
 
 def _has(text: str) -> Any:
@@ -108,3 +109,23 @@ async def test_a_stranger_cannot_press_the_publishable_note(
     (report,) = await stored_reports(config_path)
     assert report.status != "resolved"
     assert await _publishable(config_path, report.id) is None
+
+
+async def test_a_sensitive_report_offers_no_note_for_publishing(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A hate incident's resolve question offers no "may be published" choice (its notes never
+    are), and says a note goes to the reporter only."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        ref = await anonymous_hate_incident(sam, "Shouted at near the station")
+        card = await client.wait_for_message(POLICE_HATE_CHAT, predicate=_has(ref))
+        pressed = await client.press(
+            POLICE_OFFICER, POLICE_HATE_CHAT, "Resolve", card["message_id"]
+        )
+        question = await client.wait_for_message(
+            POLICE_HATE_CHAT, after=pressed.seq, predicate=_has("Resolve this")
+        )
+    labels = [b["text"] for row in question["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == [texts.RESOLVE_WITHOUT_NOTE, texts.RESOLVE_WITH_NOTE]
+    assert question["text"] == texts.RESOLVE_QUESTION_SENSITIVE

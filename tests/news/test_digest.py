@@ -20,7 +20,8 @@ from bot.news.digest import (
     count_lines,
 )
 from storage.db import Database
-from storage.resolutions import PublishableNote, ResolvedCount
+from storage.reports import ReportRepository
+from storage.resolutions import PublishableNote, ResolutionRepository, ResolvedCount
 from tests.support.resolved import Resolved, resolve_reports
 
 CONFIG: Config = parse_config(default_config_text(), base_dir=Path("."))
@@ -194,3 +195,12 @@ def test_a_note_names_its_area_only_where_that_count_is_shown() -> None:
 
 def _digest_html(lines: list[CountLine]) -> str:
     return Digest(NOVEMBER, tuple(lines), (), 5).html()
+
+
+async def test_a_sensitive_note_is_never_stored_as_publishable(db: Database) -> None:
+    """Even a forged "may be published" press on a hate incident stores its note as internal."""
+    await resolve_reports(
+        CONFIG, db, [Resolved("hate-incident", _at(3), "Offender spoken to", publishable=True)]
+    )
+    (report,) = await ReportRepository(db).latest(limit=5)
+    assert await ResolutionRepository(db).publishable(report.id, "herts-police-hate") is False
