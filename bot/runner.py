@@ -21,6 +21,7 @@ from bot.config import Config, read_webhook_secret
 from bot.context import BotContext, Services
 from bot.news.broadcasts import Clock  # broadcast engine wiring
 from bot.news.engine import BroadcastEngine, EngineTiming  # broadcast engine wiring
+from bot.news.heartbeat import Heartbeat
 from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
 from bot.outbox.items import admin_targets  # outbox dispatcher wiring
 from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
@@ -58,6 +59,7 @@ async def serve(
     dispatcher: Dispatcher | None = None  # outbox dispatcher wiring
     reminders: Reminders | None = None  # reminder wiring
     engine: BroadcastEngine | None = None  # broadcast engine wiring
+    heartbeat = Heartbeat(db)  # the command line's sign that a bot runs on this database
     try:
         services = Services.create(config, db, clock=clock)
         await place_reports(db, services.areas)  # reports stored before, or before areas changed
@@ -109,16 +111,19 @@ async def serve(
                     timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
                 )
                 logger.info("Polling %s for updates", config.telegram.api_url)
+            await heartbeat.start()
             if ready is not None:
                 ready.set()
             await stop.wait()
             logger.info("Stopping")
+            await heartbeat.stop()
             await updater.stop()
             await reminders.stop()  # reminder wiring: before the dispatcher stops
             await engine.stop()  # broadcast engine wiring: before the application stops
             await dispatcher.stop()  # outbox dispatcher wiring: before the application stops
             await application.stop()
     finally:
+        await heartbeat.stop()  # when start-up failed after the first beat
         if reminders is not None:  # reminder wiring: when start-up failed
             await reminders.stop()
         if engine is not None:  # broadcast engine wiring: when start-up failed

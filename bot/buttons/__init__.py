@@ -67,6 +67,7 @@ from bot.buttons.kinds import (
     ToggleOption,
     Unreadable,
     WriteNote,
+    WritePublishableNote,
 )
 
 
@@ -199,6 +200,7 @@ __all__ = [
     "ToggleOption",
     "Unreadable",
     "WriteNote",
+    "WritePublishableNote",
     "area_code",
     "decode",
     "encode",

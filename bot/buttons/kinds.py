@@ -209,6 +209,17 @@ class WriteNote:
     card_id: int
 
 
+@tag("o:resp")
+@dataclass(frozen=True, slots=True)
+class WritePublishableNote:
+    """Resolve the card's report with a note for the reporter that may also be published in
+    the partnership's news (no names or addresses)."""
+
+    report_id: int
+    agency_id: str
+    card_id: int
+
+
 @tag("o:to")
 @dataclass(frozen=True, slots=True)
 class ReferTo:
@@ -397,6 +408,7 @@ Button: TypeAlias = (
     | CardAction
     | ResolveNow
     | WriteNote
+    | WritePublishableNote
     | ReferTo
     | LegacyReferTo
     | NewsScreen

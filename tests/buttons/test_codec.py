@@ -36,6 +36,7 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.CardAction("ack", 36, "sadc-waste"), "v2:o:ack:10:sadc-waste"),
     (b.ResolveNow(7, "sadc-waste", 1000), "v2:o:resn:7:sadc-waste:rs"),
     (b.WriteNote(7, "sadc-waste", 1000), "v2:o:resw:7:sadc-waste:rs"),
+    (b.WritePublishableNote(7, "sadc-waste", 1000), "v2:o:resp:7:sadc-waste:rs"),
     (b.ReferTo(7, "sadc-waste", 1000, "btp"), "v2:o:to:7:sadc-waste:rs:btp"),
     (b.NewsScreen("areas"), "v2:n:s:areas"),
     (b.NewsTopic("scam-alerts"), "v2:n:t:scam-alerts"),
@@ -169,6 +170,7 @@ def test_card_buttons_fit_with_the_largest_numbers_and_longest_agency_id() -> No
         b.CardAction("ack", largest, LONG),
         b.ResolveNow(largest, LONG, largest),
         b.WriteNote(largest, LONG, largest),
+        b.WritePublishableNote(largest, LONG, largest),
     ):
         assert b.size(button) <= b.LIMIT
         assert b.decode(b.encode(button)) == button
