@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import texts
+from bot import buttons, texts
 from bot.context import BotContext
 from bot.news.digest import DigestDrafter, Period
 from bot.news.parts import split_html
@@ -26,10 +26,11 @@ USAGE = (
 )
 IN_PRIVATE = "Send /digest to me in a private chat: a draft is not for a group."
 DRAFT_FOLLOWS = (
-    "The draft follows in the next message. To send it to subscribers, send /broadcast and "
-    "then forward the draft (or paste it, edited) as the item; the success stories topic "
-    "suits it."
+    "The draft follows in the next message. To send it to subscribers, press "
+    "\u201cBroadcast this draft\u201d under it (you choose its topics and areas and see the "
+    "preview before anything is sent), or send /broadcast and paste it, edited, as the item."
 )
+BROADCAST_IT = "📣 Broadcast this draft"
 
 
 async def digest(update: Update, context: BotContext) -> None:
@@ -60,8 +61,18 @@ async def digest(update: Update, context: BotContext) -> None:
     drafted = await DigestDrafter(services.config, services.db).draft(period)
     for part in split_html(f"{drafted.notes_html()}\n\n{DRAFT_FOLLOWS}"):
         await message.reply_text(part, parse_mode=ParseMode.HTML)
-    for part in split_html(drafted.html()):
-        await message.reply_text(part, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+    parts = split_html(drafted.html())
+    use_it = buttons.BroadcastDigest(f"{period.first:%Y%m%d}", f"{period.last:%Y%m%d}")
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(BROADCAST_IT, callback_data=buttons.encode(use_it))]]
+    )
+    for number, part in enumerate(parts, start=1):
+        await message.reply_text(
+            part,
+            parse_mode=ParseMode.HTML,
+            disable_web_page_preview=True,
+            reply_markup=markup if number == len(parts) else None,
+        )
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, Any]]:

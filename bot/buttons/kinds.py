@@ -384,6 +384,16 @@ class BroadcastManage:
     broadcast_id: int
 
 
+@tag("b:dg")
+@dataclass(frozen=True, slots=True)
+class BroadcastDigest:
+    """Under a /digest draft: compose a broadcast from it. The period's days (``YYYYMMDD``)
+    are carried, so the draft is made again from the stored reports, after a restart too."""
+
+    first: str
+    last: str
+
+
 Button: TypeAlias = (
     Menu
     | Emergency
@@ -426,5 +436,6 @@ Button: TypeAlias = (
     | BroadcastRadius
     | BroadcastDecision
     | BroadcastManage
+    | BroadcastDigest
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

@@ -50,6 +50,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
             entry_points=[
                 CommandHandler("broadcast", compose.begin, filters=private),
                 button(buttons.BroadcastManage, correction_asked, action="correct"),
+                button(buttons.BroadcastDigest, compose.from_digest),
             ],
             states={
                 compose.COMPOSE: [
@@ -85,6 +86,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
             fallbacks=[
                 CommandHandler("cancel", compose.cancel),
                 CommandHandler("broadcast", compose.begin, filters=private),
+                button(buttons.BroadcastDigest, compose.from_digest),
                 CallbackQueryHandler(compose.stale, pattern=r"^v2:b:"),
             ],
             name=CONVERSATION,

@@ -20,6 +20,7 @@ from bot.news.broadcasts import (
     BroadcastRefused,
     Item,
 )
+from bot.news.digest import DigestDrafter, Period
 from bot.news.when import parse_local_time
 from handlers.broadcast import keyboards
 from handlers.broadcast.common import (
@@ -60,6 +61,43 @@ async def begin(update: Update, context: BotContext) -> str | int:
     user_data[DRAFT] = {"token": secrets.token_hex(8), "topics": [], "areas": []}
     await say(update, texts.COMPOSE)
     return COMPOSE
+
+
+DIGEST_TOPIC = "success-stories"  # "You said, we did" is a success story, where configured
+
+
+async def from_digest(update: Update, context: BotContext) -> str | int:
+    """ "Broadcast this draft" under a /digest: the period's draft, made again from the stored
+    reports, becomes the item (the success stories topic ticked where there is one); then
+    its topics, as for any item."""
+    if not await admin_only(update, context):
+        return END
+    button = await pressed(update)
+    try:
+        assert isinstance(button, buttons.BroadcastDigest)
+        period = Period.parse(_iso(button.first), _iso(button.last))
+    except (AssertionError, ValueError):
+        await say(update, texts.STALE)
+        return END
+    services = context.services
+    drafted = await DigestDrafter(services.config, services.db).draft(period)
+    topics = [t.id for t in services.config.topics if t.id == DIGEST_TOPIC]
+    user_data = context.user_data
+    assert user_data is not None
+    user_data[DRAFT] = {
+        "token": secrets.token_hex(8),
+        "topics": topics,
+        "areas": [],
+        "photo": None,
+        "html": drafted.html(),
+    }
+    await say(update, texts.CHOOSE_TOPICS, keyboards.topics(services.config, topics))
+    return TOPICS
+
+
+def _iso(day: str) -> str:
+    """``20261130`` as ``2026-11-30``."""
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}"
 
 
 async def item_sent(update: Update, context: BotContext) -> str | int:

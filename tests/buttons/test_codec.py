@@ -53,6 +53,7 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.BroadcastRadius(1000), "v2:b:r:rs"),
     (b.BroadcastDecision("now"), "v2:b:go:now"),
     (b.BroadcastManage("sure", 36), "v2:b:m:sure:10"),
+    (b.BroadcastDigest("20261101", "20261130"), "v2:b:dg:20261101:20261130"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}

@@ -11,9 +11,11 @@ from typing import Any
 from bot import texts
 from bot.emulator import EmulatorClient
 from bot.news.digest import Period
-from handlers.digest import DRAFT_FOLLOWS, IN_PRIVATE, USAGE
+from handlers.digest import BROADCAST_IT, DRAFT_FOLLOWS, IN_PRIVATE, USAGE
 from storage.db import Database
+from tests.support.clocks import ManualClock
 from tests.support.harness import ADMINS_CHAT, load, running_bot
+from tests.support.news import FAST, open_db, started_users, subscribe, texts_of, wait_done
 from tests.support.resolved import Resolved, resolve_reports
 
 ADMIN = 900001
@@ -104,3 +106,52 @@ async def test_the_digest_is_refused_to_others_and_kept_out_of_groups(
     for answer in (usage, backwards_usage, one_usage):
         assert USAGE in answer["text"]
     assert not [t for t in _texts(everything) if t.startswith("You said, we did")]
+
+
+async def test_broadcast_this_draft_sends_it_to_success_stories_subscribers(
+    client: EmulatorClient, config_path: Path
+) -> None:
+    """ "Broadcast this draft" under the digest opens /broadcast with the draft as its item and
+    the success stories topic ticked; after the preview, Send now delivers the draft to that
+    topic's subscriber and not to a newsletter-only one."""
+    await _seed(config_path, [Resolved("fly-tipping", at) for at in NOVEMBER[:6]])
+    config = load(config_path)
+    readers = await started_users(client, 2)
+    db = await open_db(config)
+    try:
+        await subscribe(db, readers[:1], "success-stories", clock=ManualClock())
+        await subscribe(db, readers[1:], "newsletter", clock=ManualClock())
+        async with running_bot(config, engine_timing=FAST):
+            sent = await client.send_command(ADMIN, "digest", "2026-11-01 2026-11-30")
+            draft = await client.wait_for_message(ADMIN, after=sent.seq, predicate=_draft)
+            pressed = await client.press(ADMIN, None, BROADCAST_IT, draft["message_id"])
+            topics = await client.wait_for_message(
+                ADMIN, after=pressed.seq, predicate=_has("Which topics")
+            )
+            assert "✅ Success stories and Community Payback" in _labels(topics)
+            pressed = await client.press(ADMIN, None, "Done", topics["message_id"])
+            await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("Who should"))
+            pressed = await client.press(ADMIN, None, "The whole district")
+            reach = await client.wait_for_message(
+                ADMIN, after=pressed.seq, predicate=_has("It will reach")
+            )
+            assert "It will reach 1 subscriber" in reach["text"]
+            pressed = await client.press(ADMIN, None, "Send now", reach["message_id"])
+            await client.wait_for_message(ADMIN, after=pressed.seq, predicate=_has("Sending"))
+            broadcast_id = int(await db.fetchvalue("SELECT MAX(id) FROM broadcasts"))
+            await wait_done(db, broadcast_id)
+    finally:
+        await db.close()
+    got = texts_of(await client.messages(readers[0]))
+    assert any(t.startswith("You said, we did: November 2026") for t in got)
+    assert any("6 fly tips cleared" in t for t in got)
+    assert not [t for t in texts_of(await client.messages(readers[1])) if "You said" in t]
+
+
+def _has(text: str) -> Any:
+    return lambda m: text in (m.get("text") or "")
+
+
+def _labels(message: dict[str, Any]) -> list[str]:
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return [button["text"] for row in keyboard for button in row]

@@ -182,7 +182,8 @@ async def test_correct_and_withdraw_from_the_list(
         await client.wait_for_message(ADMIN, after=sent.seq, predicate=_has("corrected:"))
         for reader in readers:
             await client.wait_for_edit(reader, after=sent.seq)
-        assert await BroadcastRepository(cli_db).copies_to_fix(broadcast_id) == []
+        # Telegram's answer to the edit comes before the engine commits it.
+        await _until_fixed(BroadcastRepository(cli_db), broadcast_id)
 
         clock.advance(hours=47)
         listed = await client.send_command(ADMIN, "broadcasts")
@@ -210,6 +211,15 @@ async def test_correct_and_withdraw_from_the_list(
     actions = [e.action for e in await BroadcastRepository(cli_db).audit_trail(broadcast_id)]
     assert actions == ["queued", "correct", "withdraw"]
     assert await BroadcastRepository(cli_db).summary(broadcast_id) == BroadcastSummary(sent=2)
+
+
+async def _until_fixed(repository: BroadcastRepository, broadcast_id: int) -> None:
+    """Wait (up to 30 s) until every delivered copy of the item has its correction recorded."""
+    for _ in range(1500):
+        if await repository.copies_to_fix(broadcast_id) == []:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(await repository.copies_to_fix(broadcast_id))
 
 
 async def test_two_admins_compose_and_send_at_once(
