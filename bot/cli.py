@@ -1,5 +1,5 @@
 """The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
-poster, and try it all in the sandbox."""
+poster, list the audit log, and try it all in the sandbox."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
-from bot import poster_command
+from bot import audit_command, poster_command
 from bot.config import (
     TOKEN_ENV,
     ConfigError,
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
     poster_command.add_parser(commands, common)
+    audit_command.add_parser(commands, common)
     sandbox = commands.add_parser(
         "sandbox",
         parents=[common],
@@ -119,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _backup(loaded, args.path)
     if args.command == "poster":
         return poster_command.run(loaded, args)
+    if args.command == "audit":
+        return audit_command.run(loaded, args)
     if args.command == "sandbox":
         return _sandbox(loaded, args)
     return _run(loaded)

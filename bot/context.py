@@ -16,6 +16,7 @@ from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
+from bot.privacy.service import PrivacyService
 from bot.reporting.draft import Draft
 from bot.reporting.service import ReportService
 from bot.telegram.request import AiohttpRequest
@@ -38,6 +39,7 @@ class Services:
     areas: AreaMap  # the configured areas, placed on the locator's geography
     geocoder: Geocoder
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
+    privacy: PrivacyService  # residents' data: /mydata, /forgetme, retention
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -67,6 +69,7 @@ class Services:
             areas=areas,
             geocoder=geocoder,
             outbox=OutboxRepository(db),  # outbox dispatcher wiring
+            privacy=PrivacyService(config, db, secret),
         )
 
     async def close(self) -> None:

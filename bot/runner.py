@@ -9,6 +9,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -18,7 +19,7 @@ from telegram.ext import BaseHandler, ExtBot
 from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
-from bot.context import BotContext, Services
+from bot.context import BotContext, SafetyApplication, Services
 from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
 from bot.outbox.items import admin_targets  # outbox dispatcher wiring
 from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
@@ -26,7 +27,9 @@ from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
 from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from bot.reporting.areas import place_reports
+from handlers.privacy import retention_job
 from storage.db import Database
+from storage.timestamps import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -52,12 +55,15 @@ async def serve(
     try:
         services = Services.create(config, db)
         await place_reports(db, services.areas)  # reports stored before, or before areas changed
+        # Retention at start, stale drafts included: before the Application loads them.
+        await services.privacy.apply_retention(utc_now(), drafts=True)
         application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(
                 [BotCommand(name, description) for name, description in texts.COMMANDS]
             )
             await application.start()
+            _schedule_retention(application)
             # Outbox dispatcher wiring: sending starts before updates come in.
             dispatcher = _outbox_dispatcher(services, application.bot)
             dispatcher.start()
@@ -107,6 +113,14 @@ async def serve(
         if services is not None:
             await services.close()
         await db.close()
+
+
+def _schedule_retention(application: SafetyApplication) -> None:
+    """The retention job, daily while the bot runs (its first pass ran at start)."""
+    jobs = application.job_queue
+    assert jobs is not None, "PTB's job queue is installed with the bot"
+    day = timedelta(days=1)
+    jobs.run_repeating(retention_job, interval=day, first=day, name="retention")
 
 
 # -- outbox dispatcher wiring

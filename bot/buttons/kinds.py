@@ -230,6 +230,18 @@ class LegacyReferTo:
     index: int
 
 
+# -- residents' data -----------------------------------------------------------------------------
+
+
+@tag("p:forget")
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """The answer to /forgetme: withdraw open reports, keep them open anonymously, erase (with
+    no open reports), or cancel."""
+
+    choice: Literal["withdraw", "keep", "erase", "cancel"]
+
+
 # -- what is read back ---------------------------------------------------------------------------
 
 
@@ -274,5 +286,6 @@ Button: TypeAlias = (
     | WriteNote
     | ReferTo
     | LegacyReferTo
+    | ForgetMe
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

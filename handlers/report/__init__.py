@@ -33,6 +33,7 @@ from bot import texts as general_texts
 from bot.context import BotContext
 from bot.reporting import texts
 from bot.reporting.draft import Draft
+from handlers import privacy
 from handlers.report.answers import (
     category_chosen,
     contact_chosen,
@@ -163,6 +164,14 @@ async def help_mid_report(update: Update, context: BotContext) -> None:
     await command_mid_report(update, context)
 
 
+async def privacy_mid_report(update: Update, context: BotContext) -> None:
+    """/privacy or its button during a report: the notice, then the current question again."""
+    await ack(update)
+    await privacy.show_privacy(update, context)
+    draft = draft_of(context)
+    await ASK[(draft.step or EMERGENCY).partition(":")[0]](update, context, draft)
+
+
 def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     """The report conversation, and /report in groups."""
     private = filters.ChatType.PRIVATE
@@ -231,6 +240,10 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
                 CommandHandler("report", offer_resume),
                 CallbackQueryHandler(offer_resume, pattern=menu_report),
                 CommandHandler("help", help_mid_report),
+                CommandHandler("privacy", privacy_mid_report),
+                CallbackQueryHandler(
+                    privacy_mid_report, pattern=buttons.exactly(buttons.Menu("privacy"))
+                ),
                 MessageHandler(filters.COMMAND, command_mid_report),
                 CallbackQueryHandler(stale),
                 MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, unexpected),
