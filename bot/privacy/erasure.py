@@ -122,10 +122,12 @@ class ErasureService:
                 "erasure",
                 at=now,
                 detail={
-                    "withdrawn": done.withdrawn,
-                    "kept_open": done.kept_open,
-                    "anonymised": done.anonymised,
-                    **done.counts(),
+                    "references": {
+                        "withdrawn": done.withdrawn,
+                        "kept_open": done.kept_open,
+                        "anonymised": done.anonymised,
+                    },
+                    "counts": done.counts(),
                 },
             )
         await self._db.checkpoint()
