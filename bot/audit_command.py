@@ -47,8 +47,9 @@ def add_parser(
     audit.add_argument("--to", dest="until", type=_day, required=True, metavar="DATE")
 
 
-def run(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    """Print the entries; exit status."""
+def run(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the entries (to ``out``, standard output by default); exit status."""
+    out = out or sys.stdout
     if args.until < args.since:
         print("--to is before --from.", file=sys.stderr)
         return EXIT_USAGE
