@@ -247,3 +247,29 @@ async def test_forgetme_withdrawing_deletes_the_report_and_tells_the_team(
     for form in id_forms(SAM):
         assert form not in raw
     assert DESCRIPTION.encode() not in raw
+
+
+async def test_mydata_and_forgetme_during_a_report(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """During a report /mydata includes the report in progress and the question is asked
+    again; /forgetme asks to finish or cancel the report first and erases nothing."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await start_report(sam)
+        await sam.tap("No, nobody is in danger", until="What would you like to report?")
+        await sam.tap("Graffiti", until="Is it offensive?")
+        sent = await client.send_command(sam.id, "mydata")
+        file = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=lambda m: "document" in m
+        )
+        asked_again = await client.wait_for_message(
+            sam.id, after=sent.seq, predicate=_has("Is it offensive?")
+        )
+        refused = await sam.say("/forgetme", until="finish or /cancel")
+        still = await sam.tap("Yes, racist", until="What is it on?")
+        held = json.loads(await client.file_bytes(file["document"]["file_id"]))
+    assert held["report_in_progress"]["category"] == "graffiti"
+    assert asked_again["message_id"] > file["message_id"]
+    assert "Erase" not in " ".join(buttons(refused))
+    assert "What is it on?" in still["text"]
