@@ -4,6 +4,7 @@ removes, its counts and log line, and that a second run (after a restart, say) f
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import PersistenceInput
 
+from bot.emulator import EmulatorClient
+from bot.emulator.client import buttons
 from bot.privacy.service import PrivacyService
 from bot.reporting.draft import Draft
 from storage.db import Database
@@ -19,6 +22,9 @@ from storage.reports import NewReport, Report, ReportRepository
 from storage.routings import RoutingRepository
 from storage.timestamps import to_db, utc_now
 from tests.support.configs import default_config
+from tests.support.flows import start_report
+from tests.support.harness import load, running_bot
+from tests.support.residents import Resident
 
 NOW = utc_now().replace(microsecond=0)  # the job's clock, fixed for the whole test
 OLD_CHAT = 555000111222
@@ -129,3 +135,29 @@ def _file_bytes(database_path: Path) -> bytes:
     """The database file and its WAL, as bytes."""
     wal = Path(f"{database_path}-wal")
     return database_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_a_stale_draft_is_removed_when_the_bot_starts_again(
+    client: EmulatorClient, config_path: Path, resident: int
+) -> None:
+    """A report left half-way when the bot stopped, untouched for longer than drafts_days, is
+    gone when the bot starts again: /report begins anew instead of offering to carry on."""
+    sam = Resident(client, resident)
+    async with running_bot(load(config_path)):
+        await start_report(sam)
+        await sam.tap("No, nobody is in danger", until="What would you like to report?")
+    _age_conversation_state(config_path, days=8)
+    async with running_bot(load(config_path)):
+        reply = await sam.say("/report")
+    assert "is anyone in danger" in reply["text"]
+    assert "report in progress" not in reply["text"]
+    assert "Carry on" not in " ".join(buttons(reply))
+
+
+def _age_conversation_state(config_path: Path, *, days: int) -> None:
+    """Make the stored conversation state look ``days`` old, as if the bot had been stopped."""
+    old = to_db(utc_now() - timedelta(days=days))
+    with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
+        users = db.execute("UPDATE ptb_user_data SET touched_at = ?", (old,)).rowcount
+        talks = db.execute("UPDATE ptb_conversations SET touched_at = ?", (old,)).rowcount
+    assert (users, talks) == (1, 1)
