@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
+from bot.news.subscriptions import SubscriptionService
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
 from bot.privacy.service import PrivacyService
@@ -38,6 +39,7 @@ class Services:
     locator: Locator
     areas: AreaMap  # the configured areas, placed on the locator's geography
     geocoder: Geocoder
+    subscriptions: SubscriptionService  # a chat's choice of news topics, areas, quiet hours
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
     privacy: PrivacyService  # residents' data: /mydata, /forgetme, retention
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
@@ -68,6 +70,7 @@ class Services:
             locator=locator,
             areas=areas,
             geocoder=geocoder,
+            subscriptions=SubscriptionService(config, db, areas),
             outbox=OutboxRepository(db),  # outbox dispatcher wiring
             privacy=PrivacyService(config, db, secret),
         )

@@ -11,14 +11,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import buttons, texts
 from bot.context import BotContext
-from handlers import privacy
+from handlers import news, privacy
 
 logger = logging.getLogger(__name__)
 
 _NOT_YET: dict[buttons.MenuChoice, str] = {
     "report": texts.MENU_REPORT,
     "myreports": texts.MENU_MY_REPORTS,
-    "news": texts.MENU_NEWS,
 }
 
 
@@ -79,6 +78,8 @@ async def menu_choice(update: Update, context: BotContext) -> None:
         await show_help(update, context)
     elif choice == "privacy":
         await privacy.show_privacy(update, context)
+    elif choice == "news":
+        await news.send_news(update, context)
     elif choice in _NOT_YET and update.effective_chat is not None:
         await context.bot.send_message(
             update.effective_chat.id,

@@ -14,7 +14,8 @@ columns, and the texts that carry what residents wrote):
 - ``outbox``: ``target`` (their chat), ``dedupe_key`` (updates end with ``:<chat>``) and
   ``payload`` (the texts sent to them; the cards, e-mails and webhook calls of their reports);
 - ``resident_counters``: ``resident_key``, a keyed hash of the Telegram id;
-- ``subscribers`` (quiet hours, the "near me" point) and ``subscriptions``: ``chat_id``;
+- ``subscribers`` (quiet hours, the "near me" point and radius), ``subscriber_areas`` (the areas
+  chosen, or those the "near me" circle meets) and ``subscriptions``: ``chat_id``;
 - ``broadcast_deliveries``: ``chat_id``;
 - ``ptb_user_data``, ``ptb_chat_data``, ``ptb_conversations``: the conversation state, keyed by
   the ids (cleared by :meth:`storage.persistence.SqlitePersistence.purge_user`).
@@ -141,6 +142,10 @@ class ResidentDataRepository:
             (chat_id,),
         )
         held["subscriptions"] = [{"topic": t["topic_id"], "area": t["area_id"]} for t in topics]
+        areas = await self._db.fetchall(
+            "SELECT area_id FROM subscriber_areas WHERE chat_id = ? ORDER BY area_id", (chat_id,)
+        )
+        held["areas"] = [row["area_id"] for row in areas]
         return held
 
     async def counters(self, resident_key: str) -> dict[str, int]:
@@ -282,6 +287,7 @@ class ResidentDataRepository:
             ("prompts", "DELETE FROM reply_prompts WHERE chat_id = ?", chat_id),
             ("deliveries", "DELETE FROM broadcast_deliveries WHERE chat_id = ?", chat_id),
             ("subscriptions", "DELETE FROM subscriptions WHERE chat_id = ?", chat_id),
+            ("areas", "DELETE FROM subscriber_areas WHERE chat_id = ?", chat_id),
             ("subscriber", "DELETE FROM subscribers WHERE chat_id = ?", chat_id),
             ("counters", "DELETE FROM resident_counters WHERE resident_key = ?", resident_key),
         ):

@@ -38,6 +38,26 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class NearPoint:
+    """The circle a subscriber pinned for news "near me"."""
+
+    latitude: float
+    longitude: float
+    radius_m: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChoice:
+    """A subscriber's whole choice: topics, areas (empty: the whole district), the near-me
+    circle the areas came from (if any) and quiet hours (see :class:`Recipient`)."""
+
+    topic_ids: tuple[str, ...]
+    area_ids: tuple[str, ...]
+    near: NearPoint | None
+    quiet_hours: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     """One topic in one area (or :data:`ALL_AREAS`) that a chat receives."""
 
@@ -162,3 +182,62 @@ class SubscriberRepository:
         await self._db.execute(
             "UPDATE subscribers SET quiet_hours = ? WHERE chat_id = ?", (quiet_hours, chat_id)
         )
+
+    async def choice(self, chat_id: int) -> StoredChoice | None:
+        """A subscriber's whole choice (topics and areas sorted by id); None if unknown."""
+        row = await self._db.fetchone(
+            "SELECT quiet_hours, near_latitude, near_longitude, near_radius_m FROM subscribers"
+            " WHERE chat_id = ?",
+            (chat_id,),
+        )
+        if row is None:
+            return None
+        topics = await self._db.fetchall(
+            "SELECT DISTINCT topic_id FROM subscriptions WHERE chat_id = ? ORDER BY topic_id",
+            (chat_id,),
+        )
+        # The chosen areas; for a chat subscribed one subscription at a time (subscribe), the
+        # areas of its subscriptions.
+        areas = await self._db.fetchall(
+            "SELECT area_id FROM subscriber_areas WHERE chat_id = ?"
+            " UNION SELECT area_id FROM subscriptions WHERE chat_id = ? AND area_id <> ?"
+            " AND NOT EXISTS (SELECT 1 FROM subscriber_areas WHERE chat_id = ?)"
+            " ORDER BY area_id",
+            (chat_id, chat_id, ALL_AREAS, chat_id),
+        )
+        near = None
+        if row["near_radius_m"] is not None:
+            near = NearPoint(row["near_latitude"], row["near_longitude"], row["near_radius_m"])
+        return StoredChoice(
+            topic_ids=tuple(r["topic_id"] for r in topics),
+            area_ids=tuple(r["area_id"] for r in areas),
+            near=near,
+            quiet_hours=row["quiet_hours"],
+        )
+
+    async def save_choice(self, chat_id: int, choice: StoredChoice, *, now: datetime) -> None:
+        """Replace a chat's whole choice in one transaction (unblocking it): its subscriptions
+        become every topic in every chosen area (:data:`ALL_AREAS` when none is chosen)."""
+        near = choice.near
+        circle = (near.latitude, near.longitude, near.radius_m) if near else (None, None, None)
+        areas = choice.area_ids or (ALL_AREAS,)
+        async with self._db.transaction():
+            await self._db.execute(
+                "INSERT INTO subscribers (chat_id, created_at, quiet_hours, near_latitude,"
+                " near_longitude, near_radius_m) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET blocked_at = NULL,"
+                " quiet_hours = excluded.quiet_hours, near_latitude = excluded.near_latitude,"
+                " near_longitude = excluded.near_longitude, near_radius_m = excluded.near_radius_m",
+                (chat_id, to_db(now), choice.quiet_hours, *circle),
+            )
+            await self._db.execute("DELETE FROM subscriber_areas WHERE chat_id = ?", (chat_id,))
+            await self._db.executemany(
+                "INSERT INTO subscriber_areas (chat_id, area_id) VALUES (?, ?)",
+                [(chat_id, area_id) for area_id in choice.area_ids],
+            )
+            await self._db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            await self._db.executemany(
+                "INSERT INTO subscriptions (chat_id, topic_id, area_id, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                [(chat_id, t, a, to_db(now)) for t in choice.topic_ids for a in areas],
+            )

@@ -32,6 +32,15 @@ from bot.buttons.kinds import (
     LegacyReferTo,
     Menu,
     MenuChoice,
+    NewsArea,
+    NewsNearMe,
+    NewsQuiet,
+    NewsRadius,
+    NewsScreen,
+    NewsScreenName,
+    NewsStop,
+    NewsTopic,
+    NewsWholeDistrict,
     NotDuplicate,
     OptionsDone,
     Part,
@@ -101,6 +110,29 @@ def area_code(name: str) -> str:
     return hashlib.blake2s(name.encode(), digest_size=5).hexdigest()
 
 
+_COORDINATE_SCALE = 100_000  # about a metre
+
+
+def radius_button(radius_m: int, latitude: float, longitude: float) -> NewsRadius:
+    """The button of a near-me radius around a place: degrees as whole numbers (about a metre
+    apart), offset to be positive."""
+    return NewsRadius(
+        radius_m,
+        round((latitude + 90) * _COORDINATE_SCALE),
+        round((longitude + 180) * _COORDINATE_SCALE),
+    )
+
+
+def near_point(button: NewsRadius) -> tuple[float, float] | None:
+    """The place a radius button carries, as latitude and longitude; None if it is no place
+    on Earth (forged data)."""
+    latitude = button.latitude / _COORDINATE_SCALE - 90
+    longitude = button.longitude / _COORDINATE_SCALE - 180
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return latitude, longitude
+
+
 def size(button: Button) -> int:
     """The bytes the button would need with its numbers (report and message ids) as large as
     allowed for: what check-config compares with :data:`LIMIT`."""
@@ -126,6 +158,15 @@ __all__ = [
     "LegacyReferTo",
     "Menu",
     "MenuChoice",
+    "NewsArea",
+    "NewsNearMe",
+    "NewsQuiet",
+    "NewsRadius",
+    "NewsScreen",
+    "NewsScreenName",
+    "NewsStop",
+    "NewsTopic",
+    "NewsWholeDistrict",
     "NotDuplicate",
     "OptionsDone",
     "Part",
@@ -150,6 +191,8 @@ __all__ = [
     "decode",
     "encode",
     "exactly",
+    "near_point",
     "pattern",
+    "radius_button",
     "size",
 ]

@@ -13,6 +13,7 @@ Part: TypeAlias = Literal[
     "category", "answers", "location", "when", "description", "photos", "contact"
 ]
 CardActionName: TypeAlias = Literal["ack", "res", "ref", "ask", "det"]
+NewsScreenName: TypeAlias = Literal["topics", "areas", "quiet"]
 
 
 # -- the main menu -------------------------------------------------------------------------------
@@ -230,6 +231,70 @@ class LegacyReferTo:
     index: int
 
 
+# -- news: a subscriber's choices (/news) ------------------------------------------------------
+
+
+@tag("n:s")
+@dataclass(frozen=True, slots=True)
+class NewsScreen:
+    """Show one screen of the /news message: topics, areas or quiet hours."""
+
+    screen: NewsScreenName
+
+
+@tag("n:t")
+@dataclass(frozen=True, slots=True)
+class NewsTopic:
+    """Turn a topic on or off."""
+
+    topic: str
+
+
+@tag("n:a")
+@dataclass(frozen=True, slots=True)
+class NewsArea:
+    """Add or remove an area."""
+
+    area: str
+
+
+@tag("n:all")
+@dataclass(frozen=True, slots=True)
+class NewsWholeDistrict:
+    """News for the whole district."""
+
+
+@tag("n:near")
+@dataclass(frozen=True, slots=True)
+class NewsNearMe:
+    """News near a place: asks for a location."""
+
+
+@tag("n:r")
+@dataclass(frozen=True, slots=True)
+class NewsRadius:
+    """News within a radius of the place the subscriber sent; the place travels with the
+    button (see :func:`bot.buttons.near_point`), so it works after a restart."""
+
+    radius_m: int
+    latitude: int
+    longitude: int
+
+
+@tag("n:q")
+@dataclass(frozen=True, slots=True)
+class NewsQuiet:
+    """A choice of quiet hours, by its id (``default``, ``off``, or hours as ``2200-0700``)."""
+
+    option: str
+
+
+@tag("n:stop")
+@dataclass(frozen=True, slots=True)
+class NewsStop:
+    """Stop all news and delete the subscriber."""
+
+
 # -- residents' data -----------------------------------------------------------------------------
 
 
@@ -287,5 +352,13 @@ Button: TypeAlias = (
     | ReferTo
     | LegacyReferTo
     | ForgetMe
+    | NewsScreen
+    | NewsTopic
+    | NewsArea
+    | NewsWholeDistrict
+    | NewsNearMe
+    | NewsRadius
+    | NewsQuiet
+    | NewsStop
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

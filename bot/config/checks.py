@@ -316,3 +316,15 @@ def _check_button_lengths(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 f'too long for a button: passing a report from it to "{longest}" would need '
                 f"{problem}; shorten one of these ids",
             )
+    # News buttons name a topic or an area (buttons.NewsTopic, buttons.NewsArea).
+    for section, make in (("topics", buttons.NewsTopic), ("areas", buttons.NewsArea)):
+        for index, entry in _items(raw, section):
+            entry_id = entry.get("id")
+            if not isinstance(entry_id, str):
+                continue
+            problem = _too_long(make(entry_id))
+            if problem is not None:
+                yield Problem(
+                    key_path((section, index, "id"), raw),
+                    f"too long for a button: its /news button would need {problem}; shorten the id",
+                )

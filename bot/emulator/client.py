@@ -238,6 +238,28 @@ class EmulatorClient:
         body = {"location": {"latitude": latitude, "longitude": longitude}}
         return await self._send(user, body, chat_id, bot, None)
 
+    async def send_venue(
+        self,
+        user: int,
+        latitude: float,
+        longitude: float,
+        title: str,
+        address: str = "",
+        chat_id: int | None = None,
+        *,
+        bot: int | None = None,
+    ) -> Sent:
+        """Share a venue (a named place with its location) as a user."""
+        body = {
+            "venue": {
+                "latitude": latitude,
+                "longitude": longitude,
+                "title": title,
+                "address": address,
+            }
+        }
+        return await self._send(user, body, chat_id, bot, None)
+
     async def send_contact(
         self,
         user: int,

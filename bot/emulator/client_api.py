@@ -175,6 +175,10 @@ def media_content(world: World, body: JSONDict) -> JSONDict:
     caption = {"caption": body["caption"]} if body.get("caption") else {}
     if isinstance(body.get("text"), str):
         return {"text": body["text"]}
+    if isinstance(venue := body.get("venue"), dict):  # a venue carries its location too
+        place = {"latitude": float(venue["latitude"]), "longitude": float(venue["longitude"])}
+        details = {"title": str(venue.get("title", "")), "address": str(venue.get("address", ""))}
+        return {"location": place, "venue": {"location": place, **details}}
     if isinstance(location := body.get("location"), dict):
         return {
             "location": {

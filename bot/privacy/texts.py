@@ -48,7 +48,8 @@ def privacy_notice(config: Config) -> str:
         "answers, your description and photos. If you ask for updates we keep your Telegram "
         "chat so that we can tell you what happened, and a phone number if you give one. If you "
         "report anonymously we keep nothing that identifies you, and we cannot contact you. News "
-        "subscriptions keep your chat and the topics and areas you chose.",
+        "subscriptions keep your chat, the topics and areas you chose, your quiet hours and, "
+        "for news near you, the place you pinned.",
         "",
         "<b>Who receives it.</b> Only the teams your report is routed to, among the "
         "partnership's members: "
@@ -59,7 +60,7 @@ def privacy_notice(config: Config) -> str:
         f"<b>How long.</b> Closed reports are anonymised {days.closed_reports_days} days after "
         f"they close; photos are deleted after {days.photos_days} days; a report you begin and "
         f"do not finish is removed after {days.drafts_days} days. News subscriptions last until "
-        "you stop them.",
+        "you send /stop.",
         "",
         f"<b>Why we may.</b> {escape(privacy.lawful_basis)}",
         escape(privacy.special_category),

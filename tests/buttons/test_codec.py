@@ -38,6 +38,14 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.ResolveNow(7, "sadc-waste", 1000), "v2:o:resn:7:sadc-waste:rs"),
     (b.WriteNote(7, "sadc-waste", 1000), "v2:o:resw:7:sadc-waste:rs"),
     (b.ReferTo(7, "sadc-waste", 1000, "btp"), "v2:o:to:7:sadc-waste:rs:btp"),
+    (b.NewsScreen("areas"), "v2:n:s:areas"),
+    (b.NewsTopic("scam-alerts"), "v2:n:t:scam-alerts"),
+    (b.NewsArea("harpenden"), "v2:n:a:harpenden"),
+    (b.NewsWholeDistrict(), "v2:n:all"),
+    (b.NewsNearMe(), "v2:n:near"),
+    (b.radius_button(2000, 51.7527, -0.3394), "v2:n:r:1jk:8ftpi:ap2p8"),
+    (b.NewsQuiet("2200-0700"), "v2:n:q:2200-0700"),
+    (b.NewsStop(), "v2:n:stop"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}
@@ -192,3 +200,21 @@ def test_area_codes_are_stable_short_and_distinct() -> None:
     assert b.area_code("St Albans") == "6a3f9398c3"
     assert b.area_code("Harpenden") != b.area_code("St Albans")
     assert len(b.area_code("A very long name of a place " * 10)) == 10
+
+
+@pytest.mark.parametrize(("latitude", "longitude"), [(51.7527, -0.3394), (-89.9, 179.9), (0, 0)])
+def test_a_radius_button_carries_its_place_to_about_a_metre(
+    latitude: float, longitude: float
+) -> None:
+    """The place read back is within a hundred-thousandth of a degree of the place sent."""
+    button = b.decode(b.encode(b.radius_button(500, latitude, longitude)))
+    assert isinstance(button, b.NewsRadius)
+    place = b.near_point(button)
+    assert place is not None
+    assert abs(place[0] - latitude) < 1e-5
+    assert abs(place[1] - longitude) < 1e-5
+
+
+def test_a_radius_button_off_the_earth_is_no_place() -> None:
+    """Forged numbers beyond the poles read as no place."""
+    assert b.near_point(b.NewsRadius(500, 90 * 100_000 * 3, 0)) is None

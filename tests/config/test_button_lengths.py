@@ -74,3 +74,15 @@ def test_agencies_whose_referral_button_is_too_long_are_named() -> None:
     assert (
         'passing a report from it to "herts-trading-standards" would need 68 bytes' in problems[0]
     )
+
+
+def test_a_topic_or_area_whose_news_button_is_too_long_is_named() -> None:
+    """A topic's or an area's id that would not fit its /news button is named."""
+    raw = _default()
+    raw["topics"][1]["id"] = "t" * 58  # "v2:n:t:" and 58 bytes: 65
+    raw["areas"][0]["id"] = "a" * 57  # "v2:n:a:" and 57 bytes: 64, which fits
+    problems = _length_problems(raw)
+    assert problems == [
+        f'topics[1] (id "{"t" * 58}").id: too long for a button: its /news button would need '
+        "65 bytes, and Telegram allows 64; shorten the id"
+    ]

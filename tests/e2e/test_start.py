@@ -54,6 +54,8 @@ async def test_help_lists_categories_commands_and_partners(
         "report",
         "myreports",
         "status",
+        "news",
+        "stop",
         "cancel",
         "help",
         "privacy",
@@ -69,7 +71,8 @@ async def test_help_lists_categories_commands_and_partners(
 async def test_menu_buttons_answer_and_privacy_is_shown(
     client: EmulatorClient, config_path: Path, resident: int
 ) -> None:
-    """Pressing Privacy answers the button and shows what the bot keeps."""
+    """Pressing Privacy answers the button and shows what the bot keeps; News and alerts
+    opens the news choices."""
     async with running_bot(load(config_path)):
         sent = await client.send_command(resident, "start")
         await client.wait_for_message(resident, after=sent.seq)
@@ -77,11 +80,13 @@ async def test_menu_buttons_answer_and_privacy_is_shown(
         answer = await client.wait_for_callback_answer(pressed.callback_query_id, after=pressed.seq)
         reply = await client.wait_for_message(resident, after=pressed.seq)
         pressed = await client.press(resident, None, "News and alerts", sent.message_id + 1)
-        not_yet = await client.wait_for_message(resident, after=pressed.seq)
+        news = await client.wait_for_message(resident, after=pressed.seq)
+        news_answer = await client.wait_for_callback_answer(pressed.callback_query_id)
     assert answer is not None
+    assert news_answer is not None
     assert reply["text"].startswith("Your data")
-    assert "is not open yet" in not_yet["text"]
-    assert "999" in not_yet["text"]
+    assert news["text"].startswith("News and alerts")
+    assert "Stop all news" in buttons(news)
 
 
 async def test_stale_button_and_unexpected_input_get_an_answer(

@@ -4,6 +4,7 @@ choices and deliveries, reports followed, daily counters and a refused button pr
 from __future__ import annotations
 
 import json
+import struct
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,13 +14,14 @@ from storage.db import Database
 from storage.keyring import resident_key
 from storage.reports import NewReport, ReportRepository
 from storage.residents import ResidentCounterRepository
-from storage.subscribers import SubscriberRepository
+from storage.subscribers import NearPoint, StoredChoice, SubscriberRepository
 from storage.timestamps import utc_now
 from tests.support.configs import default_config
 
 KEY = b"k" * 32
 RESIDENT = 666555444333
 NEIGHBOUR = 111222333444
+NEAR_LATITUDE = 51.80417  # the "near me" point: stored as an 8-byte float
 NOW = utc_now().replace(microsecond=0)
 
 
@@ -31,9 +33,10 @@ def _file_bytes(path: Path) -> bytes:
 async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     db: Database, database_path: Path
 ) -> None:
-    """The resident's subscriptions, news deliveries, follows (with the details they added),
-    counters and refused presses go, and their id with them; the neighbour's report they
-    followed stays as it was, and /mydata showed all of it before (the neighbour's words not)."""
+    """The resident's news choices (topics, areas, quiet hours, the near-me point), news
+    deliveries, follows (with the details they added), counters and refused presses go, and
+    their id with them; the neighbour's report they followed stays as it was, and /mydata
+    showed all of it before (the neighbour's words not)."""
     reports = ReportRepository(db)
     neighbours = await reports.create(
         NewReport(
@@ -49,7 +52,9 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
         neighbours.id, RESIDENT, at=NOW, detail={"description": "I saw it too, on Monday"}
     )
     await reports.add_event(neighbours.id, actor=f"telegram:{RESIDENT}", kind="refused", at=NOW)
-    await SubscriberRepository(db).subscribe(RESIDENT, "crime-alerts", "*", now=NOW)
+    near = NearPoint(NEAR_LATITUDE, -0.27731, 1000)
+    choice = StoredChoice(("crime-alerts",), ("wheathampstead-sandridge",), near, "off")
+    await SubscriberRepository(db).save_choice(RESIDENT, choice, now=NOW)
     news = BroadcastRepository(db)
     item = await news.create(
         title="Safer streets",
@@ -72,7 +77,12 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     assert followed["reference"] == "NBR-001"
     assert followed["details_you_added"] == {"description": "I saw it too, on Monday"}
     assert "The neighbour's own account" not in json.dumps(held)
-    assert held["news"]["subscriptions"] == [{"topic": "crime-alerts", "area": "*"}]
+    assert held["news"]["subscriptions"] == [
+        {"topic": "crime-alerts", "area": "wheathampstead-sandridge"}
+    ]
+    assert held["news"]["areas"] == ["wheathampstead-sandridge"]
+    assert (held["news"]["near_latitude"], held["news"]["near_radius_m"]) == (NEAR_LATITUDE, 1000)
+    assert held["news"]["quiet_hours"] == "off"
     assert [n["title"] for n in held["news"]["news_sent"]] == ["Safer streets"]
     assert held["reports_made_per_day"] == {"2026-12-01": 1}
     assert holding.followed == 1
@@ -91,4 +101,5 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     for form in (str(RESIDENT).encode(), RESIDENT.to_bytes(6, "big"), RESIDENT.to_bytes(8, "big")):
         assert form not in raw
     assert b"I saw it too" not in raw
+    assert struct.pack(">d", NEAR_LATITUDE) not in raw
     assert resident_key(KEY, RESIDENT).encode() not in raw
