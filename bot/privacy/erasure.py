@@ -58,6 +58,7 @@ class Erasure:
     messages_deleted: int = 0
     messages_left: int = 0  # pins and photos too old for Telegram to delete
     sent_elsewhere: list[str] = field(default_factory=list)  # agencies e-mailed or called
+    details_shown: bool = False  # an officer was sent a report's details in a private chat
 
     def counts(self) -> dict[str, int]:
         """The counts, for the audit and the log."""
@@ -139,7 +140,9 @@ class ErasureService:
     ) -> None:
         """Withdraw or anonymise one of the resident's reports, and rewrite what the agencies'
         chats were sent about it."""
-        events = [e.id for e in await self._reports.list_events(report.id)]
+        history = await self._reports.list_events(report.id)
+        events = [e.id for e in history]
+        done.details_shown |= any(e.kind == "details_viewed" for e in history)
         traces = await self._data.outbox_traces(cards.report_key_patterns(report.id, events))
         is_open = report.status not in CLOSED
         withdraw = is_open and not keep_open

@@ -136,6 +136,11 @@ def erased(config: Config, done: Erasure) -> str:
             f"Copies already e-mailed or sent to a council system by: {names}. Ask them, or "
             f"{escape(config.privacy.dpo_contact or controller(config))}, to erase those."
         )
+    if done.details_shown:
+        lines.append(
+            "An officer was sent a report's details in their own chat with the bot; the bot "
+            "keeps no record of that message, so ask the team to delete it."
+        )
     if done.messages_left:
         lines.append(
             f"{done.messages_left} map pin(s) or photo(s) in the teams' chats are more than 48 "
