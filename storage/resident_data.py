@@ -56,7 +56,6 @@ class Delivery:
     """A news item delivered (or attempted) to a chat."""
 
     broadcast_id: int
-    title: str
     state: str
     sent_at: datetime | None
 
@@ -115,17 +114,15 @@ class ResidentDataRepository:
         ]
 
     async def deliveries(self, chat_id: int) -> list[Delivery]:
-        """The news items delivered or attempted to a chat."""
+        """The news items delivered or attempted to a chat (their texts are the partnership's,
+        not the resident's: only which, when and how)."""
         rows = await self._db.fetchall(
-            "SELECT d.broadcast_id, b.title, d.state, d.sent_at FROM broadcast_deliveries d"
-            " JOIN broadcasts b ON b.id = d.broadcast_id WHERE d.chat_id = ?"
-            " ORDER BY d.broadcast_id",
+            "SELECT broadcast_id, state, sent_at FROM broadcast_deliveries WHERE chat_id = ?"
+            " ORDER BY broadcast_id",
             (chat_id,),
         )
         return [
-            Delivery(
-                row["broadcast_id"], row["title"], row["state"], from_db_optional(row["sent_at"])
-            )
+            Delivery(row["broadcast_id"], row["state"], from_db_optional(row["sent_at"]))
             for row in rows
         ]
 

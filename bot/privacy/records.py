@@ -112,7 +112,7 @@ class Records:
             return None
         told["news_sent"] = [
             {
-                "title": d.title,
+                "news_item": d.broadcast_id,
                 "state": d.state,
                 "sent_at": self._time(d.sent_at) if d.sent_at else None,
             }

@@ -9,13 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.privacy.service import PrivacyService
-from storage.broadcasts import BroadcastRepository
 from storage.db import Database
 from storage.keyring import resident_key
 from storage.reports import NewReport, ReportRepository
 from storage.residents import ResidentCounterRepository
 from storage.subscribers import NearPoint, StoredChoice, SubscriberRepository
-from storage.timestamps import utc_now
+from storage.timestamps import to_db, utc_now
 from tests.support.configs import default_config
 
 KEY = b"k" * 32
@@ -55,16 +54,7 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     near = NearPoint(NEAR_LATITUDE, -0.27731, 1000)
     choice = StoredChoice(("crime-alerts",), ("wheathampstead-sandridge",), near, "off")
     await SubscriberRepository(db).save_choice(RESIDENT, choice, now=NOW)
-    news = BroadcastRepository(db)
-    item = await news.create(
-        title="Safer streets",
-        body="...",
-        topic_id="crime-alerts",
-        area_id=None,
-        created_by=900001,
-        now=NOW,
-    )
-    await news.add_recipients(item.id, [RESIDENT, NEIGHBOUR])
+    item = await _news_item_sent_to(db, [RESIDENT, NEIGHBOUR])
     await ResidentCounterRepository(db).increment(resident_key(KEY, RESIDENT), "2026-12-01")
     privacy = PrivacyService(default_config(), db, KEY)
 
@@ -83,7 +73,7 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     assert held["news"]["areas"] == ["wheathampstead-sandridge"]
     assert (held["news"]["near_latitude"], held["news"]["near_radius_m"]) == (NEAR_LATITUDE, 1000)
     assert held["news"]["quiet_hours"] == "off"
-    assert [n["title"] for n in held["news"]["news_sent"]] == ["Safer streets"]
+    assert [n["news_item"] for n in held["news"]["news_sent"]] == [item]
     assert held["reports_made_per_day"] == {"2026-12-01": 1}
     assert holding.followed == 1
     assert holding.subscribed
@@ -103,3 +93,26 @@ async def test_erasure_clears_news_follows_counters_and_actors_and_keeps_others(
     assert b"I saw it too" not in raw
     assert struct.pack(">d", NEAR_LATITUDE) not in raw
     assert resident_key(KEY, RESIDENT).encode() not in raw
+
+
+async def _news_item_sent_to(db: Database, chats: list[int]) -> int:
+    """A news item with a delivery row per chat, in whichever shape the broadcast tables have
+    (migration 0001's, or the items that replace them)."""
+    columns = {row["name"] for row in await db.fetchall("PRAGMA table_info(broadcasts)")}
+    if "token" in columns:
+        made = await db.execute(
+            "INSERT INTO broadcasts (token, html, topics, target, state, created_by, created_at)"
+            " VALUES ('t1', 'Safer streets', '[\"crime-alerts\"]', 'district', 'done', 900001, ?)",
+            (to_db(NOW),),
+        )
+    else:
+        made = await db.execute(
+            "INSERT INTO broadcasts (title, body, topic_id, state, created_by, created_at)"
+            " VALUES ('Safer streets', '...', 'crime-alerts', 'done', 900001, ?)",
+            (to_db(NOW),),
+        )
+    await db.executemany(
+        "INSERT INTO broadcast_deliveries (broadcast_id, chat_id, state) VALUES (?, ?, 'sent')",
+        [(made.inserted_id, chat) for chat in chats],
+    )
+    return made.inserted_id
