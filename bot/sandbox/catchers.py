@@ -2,7 +2,8 @@
 
 Nothing leaves the machine: the derived configuration points the bot's SMTP at
 :class:`MailCatcher` and each agency's webhook at :class:`WebhookCatcher`, which keep what
-arrives in the sandbox folder (a later phase shows them on the page as each agency's inbox).
+arrives in the sandbox folder and calls ``on_caught``, so open pages refresh the agency's inbox
+(read back by :mod:`bot.sandbox.inbox`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,9 @@ logger = logging.getLogger(__name__)
 class MailCatcher:
     """A local SMTP server keeping each message as an .eml file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, on_caught: Callable[[], None] = lambda: None) -> None:
         self.folder = folder
+        self._on_caught = on_caught
         self.count = len(list(folder.glob("*.eml")))
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -46,14 +49,16 @@ class MailCatcher:
         path = self.folder / f"{self.count:05d}.eml"
         path.write_bytes(envelope.original_content or b"")
         logger.info("Caught an e-mail for %d recipient(s)", len(envelope.rcpt_tos))
+        self._on_caught()
         return "250 OK"
 
 
 class WebhookCatcher:
     """Receives agencies' webhook calls on the page's server, one JSON line each."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_caught: Callable[[], None] = lambda: None) -> None:
         self.path = path
+        self._on_caught = on_caught
 
     async def receive(self, request: web.Request) -> web.Response:
         """POST /catch/webhooks/{agency}: keep the call and answer as a back office would."""
@@ -70,4 +75,5 @@ class WebhookCatcher:
         with self.path.open("a", encoding="utf-8") as out:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         logger.info("Caught a webhook call for %s", record["agency"])
+        self._on_caught()
         return web.json_response([{"service_request_id": "sandbox"}])

@@ -12,7 +12,9 @@ starts, so the agency chats show them. What the seeded past would have told the 
 confirmations and updates) is settled as delivered instead: a fortnight of messages arriving
 at once in the residents' chats would bury the sandbox's first real report. Their reports are
 still theirs: /myreports lists them, and a new action on one is sent to them. Nor do they
-count against the residents' daily allowance: Sam and Alex can report at once.
+count against the residents' daily allowance: Sam and Alex can report at once. The cards of
+reports already acted on are brought to their final state once the bot has sent them
+(:mod:`bot.sandbox.demo_cards`).
 
 The choices come from a fixed random seed, so every demo has the same mix; only the references
 (random, as the bot makes them) and the clock differ.
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import Category, Config
@@ -85,8 +87,24 @@ NOTES = (
 
 
 @dataclass(frozen=True, slots=True)
+class Acted:
+    """What an officer did to a seeded report, for its card to show once the bot sent it
+    (see :mod:`bot.sandbox.demo_cards`)."""
+
+    report_id: int
+    agency_id: str
+    officer: str
+    acknowledged_at: datetime
+    fate: str  # "acknowledged", "resolved" or "referred"
+    closed_at: datetime | None = None
+    note: str | None = None
+    referred_to: str | None = None  # the agency's name
+
+
+@dataclass(frozen=True, slots=True)
 class Seeded:
-    """How many reports the demo made, and how many of them were left in each state."""
+    """How many reports the demo made, how many of them were left in each state, and what the
+    officers did."""
 
     reports: int
     waiting: int
@@ -94,6 +112,7 @@ class Seeded:
     acknowledged: int
     resolved: int
     referred: int
+    acted: tuple[Acted, ...] = ()
 
 
 async def seed_demo(config: Config, db: Database, now: datetime) -> Seeded:
@@ -123,6 +142,7 @@ async def seed_demo(config: Config, db: Database, now: datetime) -> Seeded:
         draft = _draft(rng, category, locator, rng.choice(places), created)
         planned.append((created, number, category, fate, residents[number % len(residents)], draft))
     planned.sort(key=lambda plan: (plan[0], plan[1]))  # submitted in the order they were made
+    acted: list[Acted] = []
     for created, _, category, fate, resident, draft in planned:
         submitted = await reports.submit(draft, resident.user_id, resident.user_id, created)
         report = submitted.report
@@ -132,22 +152,28 @@ async def seed_demo(config: Config, db: Database, now: datetime) -> Seeded:
             counts["overdue" if fate == "overdue" else "waiting"] += 1
             continue
         name = names.get(officer, "Officer")
-        acted = _between(rng, created, now, hours=min(category.acknowledge_within_hours, 8))
-        await officers.acknowledge(report.id, agency, officer, name, acted)
-        later = _between(rng, acted, now, hours=72)
+        acted_at = _between(rng, created, now, hours=min(category.acknowledge_within_hours, 8))
+        await officers.acknowledge(report.id, agency, officer, name, acted_at)
+        later = _between(rng, acted_at, now, hours=72)
         targets = officers.referral_targets(report, agency)
+        done = Acted(report.id, agency, name, acted_at, "acknowledged")
         if fate == "referred" and targets:
-            await officers.refer(report.id, agency, rng.choice(targets), officer, name, later)
+            target = rng.choice(targets)
+            await officers.refer(report.id, agency, target, officer, name, later)
+            done = replace(done, fate=fate, closed_at=later, referred_to=config.agency(target).name)
         elif fate == "resolved":
-            await officers.resolve(report.id, agency, officer, name, rng.choice(NOTES), later)
+            note = rng.choice(NOTES)
+            await officers.resolve(report.id, agency, officer, name, note, later)
+            done = replace(done, fate=fate, closed_at=later, note=note)
         else:
             fate = "acknowledged"
         counts[fate] += 1
+        acted.append(done)
     await _settle_residents_past(db, {p.user_id for p in residents}, now)
     # The seeded reports are not the residents' own today: they must be able to report at once.
     await ResidentCounterRepository(db).forget_before("9999-12-31")
     logger.info("Seeded %d demo reports", REPORTS)
-    return Seeded(reports=REPORTS, **counts)
+    return Seeded(reports=REPORTS, **counts, acted=tuple(acted))
 
 
 def _fate(draw: float) -> str:

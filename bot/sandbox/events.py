@@ -50,6 +50,10 @@ class Hub:
         self.status = status
         self.publish({"kind": "status", "status": status})
 
+    def inbox_changed(self) -> None:
+        """Tell every page an e-mail or webhook call was caught for some agency's inbox."""
+        self.publish({"kind": "inbox"})
+
     async def _relay(self, after: int) -> None:
         while True:
             try:

@@ -93,7 +93,10 @@ def view(record: JSONDict, sender_names: dict[int, str]) -> JSONDict:
     if photo := data.get("photo"):
         shown["photo"] = photo[-1].get("file_id")
     if document := data.get("document"):
-        shown["document"] = document.get("file_name") or "document"
+        shown["document"] = {
+            "name": document.get("file_name") or "document",
+            "file_id": document.get("file_id"),
+        }
     return shown
 
 

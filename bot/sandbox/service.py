@@ -17,10 +17,11 @@ import os
 import signal
 import sys
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -30,7 +31,10 @@ from bot.geo import load_gazetteer
 from bot.sandbox import DEFAULT_PORT, texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
 from bot.sandbox.demo import seed_demo
+from bot.sandbox.demo_cards import finish_cards
+from bot.sandbox.district_map import district_map
 from bot.sandbox.events import Hub
+from bot.sandbox.inbox import Inbox
 from bot.sandbox.people import BOT_TOKEN, populate
 from bot.sandbox.state import (
     Catchers,
@@ -122,12 +126,18 @@ async def _save_while_running(client: EmulatorClient, folder: Folder) -> None:
             saved_at = last
 
 
-async def _seed(folder: Folder) -> None:
-    """Seed the demo fortnight into the sandbox's new database, on the bot's own config."""
+async def _seed(folder: Folder) -> Callable[[EmulatorClient], Coroutine[Any, Any, None]]:
+    """Seed the demo fortnight into the sandbox's new database, on the bot's own config;
+    return what brings its cards to their final state once the bot has sent them."""
     config = load_config(folder.config).config
     async with await Database.open(folder.database) as db:
         seeded = await seed_demo(config, db, datetime.now(UTC))
     print(texts.DEMO_SEEDED.format(**asdict(seeded)), flush=True)
+
+    async def finish(client: EmulatorClient) -> None:
+        await finish_cards(config, folder.database, client, BOT_TOKEN, seeded.acted)
+
+    return finish
 
 
 class _Resetter:
@@ -154,6 +164,19 @@ class _Resetter:
         self._demo = demo
         self._lock = asyncio.Lock()
         self.saver: asyncio.Task[None] | None = None
+        self.finisher: asyncio.Task[None] | None = None
+
+    def finish_demo(self, finish: Callable[[EmulatorClient], Coroutine[Any, Any, None]]) -> None:
+        """Bring the seeded cards to their final state in the background, as they are sent."""
+        self.finisher = asyncio.create_task(finish(self._client), name="demo cards")
+
+    async def stop_finishing(self) -> None:
+        """Stop changing the demo's cards (the bot stops, or the sandbox is reset)."""
+        if self.finisher is not None:
+            self.finisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.finisher
+            self.finisher = None
 
     def start_saving(self) -> None:
         """Save the world every few seconds while the sandbox runs."""
@@ -169,6 +192,7 @@ class _Resetter:
 
     async def __call__(self) -> None:
         async with self._lock:
+            await self.stop_finishing()
             await self._supervisor.stop()
             await self.stop_saving()
             await self._client.reset()
@@ -176,10 +200,11 @@ class _Resetter:
             self._mail.count = 0
             await populate(self._client, self._loaded.config)
             self._write_config()
-            if self._demo:
-                await _seed(self._folder)
+            finish = await _seed(self._folder) if self._demo else None
             self._folder.save_world(await self._client.snapshot())
             self._supervisor.start()
+            if finish is not None:
+                self.finish_demo(finish)
             self.start_saving()
         logger.info("The sandbox was reset from its page")
 
@@ -196,11 +221,13 @@ async def _serve(
     async with EmulatorServer() as emulator, EmulatorClient(emulator.url) as client:
         await _restore(client, folder)
         await populate(client, config)
-        mail = MailCatcher(folder.mail)
-        await mail.start()
         hub = Hub(client, "starting")
+        mail = MailCatcher(folder.mail, hub.inbox_changed)
+        await mail.start()
+        # `safetybot run` on the derived config, through the child that dies with the sandbox.
+        bot_argv = [sys.executable, "-m", "bot.sandbox.child", str(os.getpid())]
         supervisor = Supervisor(
-            [sys.executable, "-m", "bot", "run", "--config", str(folder.config)],
+            [*bot_argv, "run", "--config", str(folder.config)],
             _bot_environment(loaded),
             folder.bot_log,
             hub.bot_status,
@@ -221,9 +248,11 @@ async def _serve(
             config,
             gazetteer,
             hub,
-            WebhookCatcher(folder.webhooks),
+            WebhookCatcher(folder.webhooks, hub.inbox_changed),
             lambda: supervisor.pid,
             reset,
+            district=district_map(config.geography, gazetteer),
+            inbox=Inbox(config, folder.mail, folder.webhooks),
         )
         runner = web.AppRunner(page.make_app(), access_log=None, shutdown_timeout=0.5)
         await runner.setup()
@@ -239,10 +268,11 @@ async def _serve(
             port = int(runner.addresses[0][1])
             url = f"http://{_url_host(options.host)}:{port}/"
             write_bot_config()
-            if seed:
-                await _seed(folder)
+            finish = await _seed(folder) if seed else None
             hub.start(after=await client.last_seq())
             supervisor.start()
+            if finish is not None:
+                reset.finish_demo(finish)
             reset.start_saving()
             saving = True
             print(texts.ADDRESS.format(url=url, folder=folder.path), flush=True)
@@ -250,6 +280,7 @@ async def _serve(
                 _open_browser(url)
             await stop.wait()
         finally:
+            await reset.stop_finishing()
             await supervisor.stop()
             if saving:
                 await reset.stop_saving()

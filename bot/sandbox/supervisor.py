@@ -1,4 +1,7 @@
-"""The bot as a supervised child process: started, watched, restarted with back-off."""
+"""The bot as a supervised child process: started, watched, restarted with back-off.
+
+The child is started through :mod:`bot.sandbox.child` with a pipe as its stdin that only this
+process holds, so that it dies with the sandbox, however the sandbox ends."""
 
 from __future__ import annotations
 
@@ -80,10 +83,16 @@ class Supervisor:
             started = time.monotonic()
             with self._log_path.open("ab") as log:
                 self._process = await asyncio.create_subprocess_exec(
-                    *self._argv, env=self._env, stdout=log, stderr=log, stdin=None
+                    *self._argv,
+                    env=self._env,
+                    stdout=log,
+                    stderr=log,
+                    stdin=asyncio.subprocess.PIPE,  # never written: its end tells the child
                 )
                 self._set("running")
                 code = await self._process.wait()
+                if self._process.stdin is not None:
+                    self._process.stdin.close()
             if self._stopping.is_set():
                 return
             if time.monotonic() - started >= STEADY_AFTER:

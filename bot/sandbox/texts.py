@@ -33,7 +33,18 @@ NOT_YOUR_CHAT = "That chat is not one of yours: pick one from your list of chats
 EMPTY_TEXT = "Write something first."
 TOO_LONG = "That is longer than Telegram allows ({limit} characters)."
 UNKNOWN_PLACE = "That place is not in the gazetteer: pick one from the list."
-SAY_WHAT = "Say what to send: text, a place or your contact."
+SAY_WHAT = "Say what to send: text, a place, a point on the map or your contact."
+BAD_LOCATION = "That is not a point on the map: click inside the map to share a location."
+NO_FILE = "Choose a file to send first."
+EMPTY_FILE = "That file is empty: choose another."
+FILE_TOO_BIG = (
+    "That file is too big: a bot can read files under {megabytes} MB, as in Telegram. "
+    "Choose a smaller one."
+)
+NOT_AN_IMAGE = (
+    "That file is not a photo (JPEG, PNG, GIF or WebP), so it cannot be sent as one: "
+    "send it as a file instead."
+)
 BAD_REQUEST = "The page sent something the sandbox does not understand."
 NO_ANSWER = "The bot did not answer that button (it may be restarting): try again in a moment."
 BUTTON_GONE = "That button is no longer there: the message may have changed."

@@ -1,10 +1,9 @@
 """The sandbox's page in a real headless browser: Debian's chromium and chromedriver through
 Selenium, pointed at the installed binaries so nothing is downloaded. One resident's fly-tipping
-report from the page to the waste team's chat and back, /queue, and the bot's process killed and
-restarted under the open page. Each step's screenshot is saved in $SAFETYBOT_ARTIFACTS (or the
-test's temporary folder).
-
-The location is picked from the gazetteer picker: the page has no map to click yet.
+report from the page to the waste team's chat and back (the page reloaded in the middle, and
+the place clicked on the district's map), /queue, and the bot's process killed and restarted
+under the open page. Each step's screenshot is saved in $SAFETYBOT_ARTIFACTS (or the test's
+temporary folder).
 
 Without chromium, chromedriver or Selenium the test skips with the reason, unless
 SAFETYBOT_BROWSER_TESTS=required (as in CI), when it fails instead."""
@@ -50,7 +49,8 @@ VIEWPORT = {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": Fals
 RESIDENT = 100_001  # the sandbox's first resident
 WASTE_OFFICER = 910_001  # the St Albans default's waste enforcement officer (the council's)
 WASTE_CHAT = -1001000000001
-PLACE = "St Albans Clock Tower"
+CLOCK_TOWER = (51.7526, -0.3392)  # St Albans Clock Tower, as the gazetteer has it
+SHARE_LOCATION = "Share my location"  # the bot's reply keyboard (bot/reporting/texts.py)
 
 # What the page shows in the status line (bot/sandbox/static/sandbox.js).
 RUNNING = "The bot is running."
@@ -242,14 +242,52 @@ class Page:
         self._by_id("composer").submit()
         return self.wait_for(until, before)
 
-    def share_place(self, place: str, until: str) -> str:
-        """Pick a gazetteer place in the location picker and send it."""
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.support.ui import Select
+    def reload(self) -> None:
+        """Reload the page, as a person pressing F5 would, and wait for it to be back."""
+        self.driver.refresh()
+        self.until(lambda: self.status() == RUNNING, "the bot running after the reload")
 
+    def reply_keys(self) -> list[str]:
+        """The texts of the bot's reply keyboard under the open chat."""
+        from selenium.webdriver.common.by import By
+
+        return [
+            b.text for b in self.driver.find_elements(By.CSS_SELECTOR, "#reply-keyboard button")
+        ]
+
+    def press_reply_key(self, text: str) -> None:
+        """Press a key of the bot's reply keyboard."""
+        from selenium.webdriver.common.by import By
+
+        def click() -> bool:
+            for key in self.driver.find_elements(By.CSS_SELECTOR, "#reply-keyboard button"):
+                if key.text == text:
+                    key.click()
+                    return True
+            return False
+
+        self.until(click, f"the {text!r} key")
+
+    def click_map(self, url: str, latitude: float, longitude: float, until: str) -> str:
+        """Click the district's map where the point is (found with the map's own projection,
+        from the page's /api/map), as a person clicks it; return the bot's answer."""
+        from selenium.webdriver.common.action_chains import ActionChains
+
+        shown = httpx.get(urllib.parse.urljoin(url, "/api/map"), timeout=PATIENCE).json()
+        p = shown["projection"]
+        x = (longitude - p["west"]) * p["x_per_degree"]
+        y = (p["north"] - latitude) * p["y_per_degree"]
+        svg = self._by_id("map-svg")
+        self.until(svg.is_displayed, "the map shown")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", svg)
+        width, height = svg.size["width"], svg.size["height"]
+        # Selenium's offsets are from the element's centre; the map fills its box (same ratio).
+        dx = x / shown["width"] * width - width / 2
+        dy = y / shown["height"] * height - height / 2
         before = self.last_id()
-        Select(self._by_id("place")).select_by_value(place)
-        self._by_id("share-place").find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        ActionChains(self.driver).move_to_element_with_offset(
+            svg, round(dx), round(dy)
+        ).click().perform()
         return self.wait_for(until, before)
 
     def press(self, button: str, until: str | None = None, within: str = "") -> None:
@@ -302,10 +340,11 @@ class Page:
 def test_a_resident_reports_in_the_browser_and_the_officer_acts_through_a_bot_restart(
     tmp_path: Path, browser: WebDriver, artifacts: Path
 ) -> None:
-    """The page in chromium: a resident reports fly tipping (the place from the gazetteer
-    picker), the waste officer acknowledges the card in the agency chat, the resident sees the
-    update, the officer finds the report in /queue; the bot's process is killed, the page says
-    it is restarting, and afterwards the bot answers from its new process."""
+    """The page in chromium: a resident reports fly tipping, the page is reloaded when the bot
+    asks where (the chat and its reply keyboard come back), and the place is clicked on the
+    district's map; the waste officer acknowledges the card in the agency chat, the resident
+    sees the update, the officer finds the report in /queue; the bot's process is killed, the
+    page says it is restarting, and afterwards the bot answers from its new process."""
     with _sandbox(tmp_path) as url:
         page = Page(browser, url, artifacts)
         page.be(RESIDENT, RESIDENT)
@@ -318,8 +357,13 @@ def test_a_resident_reports_in_the_browser_and_the_officer_acts_through_a_bot_re
             page.press(button)
         page.wait_for("Where is it?")
         page.screenshot("resident-asked-where")
-        page.share_place(PLACE, until="When did it happen")
-        page.screenshot("resident-shared-place")
+        page.reload()
+        page.wait_for("Where is it?")
+        assert SHARE_LOCATION in page.reply_keys()
+        page.press_reply_key(SHARE_LOCATION)  # opens the map, as the phone's would share
+        page.screenshot("resident-sees-the-map")
+        page.click_map(url, *CLOCK_TOWER, until="When did it happen")
+        page.screenshot("resident-clicked-the-map")
         page.press("Now or just now", until="Describe what you saw")
         page.press("Skip", until="Photos help")
         page.press("No photos", until="keep you updated")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.config import config_from_data, default_config_data
 from bot.officers import texts as officer_texts
@@ -140,3 +141,46 @@ async def test_the_demo_does_not_use_up_the_residents_daily_allowance(tmp_path: 
         service = ReportService(config, db, load_or_create_key(key_path(db.path)))
         for resident in RESIDENTS:
             assert not await service.over_daily_limit(resident, now)
+
+
+async def _waste_states(folder: Path) -> dict[str, str]:
+    """The waste team's state of each seeded report routed to it, by reference."""
+    async with await Database.open(folder / "safetybot.sqlite3") as db:
+        routings = RoutingRepository(db)
+        found: dict[str, str] = {}
+        for report in await ReportRepository(db).latest(limit=1000):
+            for agency in await routings.agencies(report.id):
+                if agency.agency_id == WASTE:
+                    found[report.ref] = agency.state
+    return found
+
+
+async def test_the_demos_cards_show_what_the_officers_already_did(tmp_path: Path) -> None:
+    """In the waste team's chat, a seeded card already acknowledged carries the line and no
+    Acknowledge button; one resolved or referred has no buttons and the reply saying so; one
+    still waiting keeps Acknowledge."""
+    config = write_config_data(tmp_path, default_config_data())
+    async with running_sandbox(config, "--demo") as sandbox:
+        states = await _waste_states(tmp_path / "safetybot-sandbox")
+        assert {"sent", "acknowledged", "resolved"} <= set(states.values())
+
+        async def final() -> list[dict[str, Any]] | None:
+            shown = await sandbox.messages(WASTE_OFFICER, WASTE_CHAT)
+            for ref, state in states.items():
+                card = next((m for m in shown if f"report {ref}" in m["html"]), None)
+                if card is None:
+                    return None
+                keys = {b["text"] for row in card["inline_keyboard"] for b in row}
+                if state == "sent" and "Acknowledge" not in keys:
+                    return None
+                if state == "acknowledged" and (
+                    "Acknowledge" in keys or "Acknowledged by" not in card["html"]
+                ):
+                    return None
+                if state in ("resolved", "referred") and keys:
+                    return None
+            return shown
+
+        shown = await sandbox.events.until(final, "the seeded cards in their final state")
+        replies = " ".join(m["html"] for m in shown)
+        assert "Resolved by" in replies

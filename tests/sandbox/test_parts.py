@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import config_from_data, default_config_data
+from bot.geo import load_gazetteer
+from bot.sandbox.district_map import district_map, map_point
 from bot.sandbox.people import FIRST_RESIDENT_ID, groups, people
 from bot.sandbox.render import reply_keyboard, view
 from bot.sandbox.state import Catchers, Folder, derive_config
-from tests.support.configs import agency_data
+from tests.support.configs import agency_data, without_boundaries
 
 
 def _record(message: dict[str, Any], *, from_bot: bool = True) -> dict[str, Any]:
@@ -139,3 +141,34 @@ def test_people_and_groups_have_the_configurations_ids() -> None:
         config.admins.chat_id: config.admins.user_ids,
     }
     assert chats == expected
+
+
+def test_without_boundary_files_the_map_is_the_gazetteers_places_and_postcodes() -> None:
+    """With the boundary files removed from the config, the map is a dot map of the shipped
+    postcode units, with the district's towns marked and named; every place marked lies on
+    the map and is found again by inverting the map's projection."""
+    config = config_from_data(without_boundaries(default_config_data()), base_dir=Path.cwd())
+    gazetteer = load_gazetteer(config.geography.gazetteer, config.geography.postcodes)
+    shown = district_map(config.geography, gazetteer)
+    assert shown.drawn_from == "gazetteer"
+    assert shown.district is None
+    assert shown.wards == ()
+    assert shown.postcodes is not None
+    assert shown.postcodes.count("M") > 1000
+    assert {"St Albans", "Harpenden"} <= {m.name for m in shown.places if m.labelled}
+    by_name = {p.name: p for p in gazetteer.places}
+    for mark in shown.places:
+        assert 0 <= mark.x <= shown.width
+        assert 0 <= mark.y <= shown.height
+        latitude, longitude = shown.projection.to_lat_lon(mark.x, mark.y)
+        place = by_name[mark.name]
+        assert abs(latitude - place.latitude) < 0.001
+        assert abs(longitude - place.longitude) < 0.001
+
+
+def test_a_clicked_point_must_be_on_the_earth() -> None:
+    """The page's point is read as numbers in range, or refused."""
+    assert map_point({"latitude": "51.75", "longitude": -0.34}) == (51.75, -0.34)
+    for bad in ({"latitude": 91, "longitude": 0}, {"latitude": "nan", "longitude": 0},
+                {"latitude": 1}, None, "51,0"):  # fmt: skip
+        assert map_point(bad) is None

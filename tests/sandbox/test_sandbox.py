@@ -228,7 +228,7 @@ async def test_the_page_is_escaped_labelled_and_served_whole(tmp_path: Path) -> 
         style = await sandbox.http.get("/static/sandbox.css")
     assert "Safer &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
     assert "<script>alert" not in page
-    for control in ("person", "text", "place"):
+    for control in ("person", "text", "place", "file", "send-as"):
         assert f'<label for="{control}"' in page
     assert script.status_code == style.status_code == 200
     for text in (page, script.text, style.text):

@@ -1,15 +1,23 @@
 // The sandbox page: plain JavaScript, no libraries, nothing fetched from elsewhere.
 "use strict";
 
-const state = { person: null, chat: null, keyboardChat: null };
+const state = { person: null, chat: null, chatKind: null, map: null, cursor: null };
 const $ = (id) => document.getElementById(id);
+const SVG = $("map-svg").namespaceURI; // the page's own <svg>, so no namespace is written here
+const remembered = window.sessionStorage; // this tab's person and chat, kept over a reload
 
 async function api(path, body) {
-  const options = body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  };
+  let options = {};
+  if (body instanceof FormData) { options = { method: "POST", body }; }
+  else if (body !== undefined) {
+    options = {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    };
+  }
   const response = await fetch(path, options);
-  const data = await response.json();
+  let data;
+  try { data = await response.json(); }
+  catch { throw new Error(`The sandbox answered ${response.status}: try again in a moment.`); }
   if (!response.ok) { throw new Error(data.error || "Something went wrong."); }
   return data;
 }
@@ -41,7 +49,7 @@ async function loadChats() {
   list.replaceChildren();
   for (const chat of chats) {
     const item = element("li");
-    const button = element("button", "", chat.title);
+    const button = element("button", chat.kind === "inbox" ? "inbox" : "", chat.title);
     button.type = "button";
     button.dataset.chatId = chat.chat_id;
     button.setAttribute("aria-current", String(chat.chat_id === state.chat));
@@ -50,16 +58,24 @@ async function loadChats() {
       badge.setAttribute("aria-label", `${chat.unread} unread`);
       button.append(badge);
     }
-    button.addEventListener("click", () => openChat(chat.chat_id, chat.title));
+    button.addEventListener("click", () => openChat(chat.chat_id, chat.title, chat.kind));
     item.append(button);
     list.append(item);
   }
-  if (state.chat === null && chats.length > 0) { openChat(chats[0].chat_id, chats[0].title); }
+  const open = chats.find((chat) => chat.chat_id === state.chat);
+  if (open && state.chatKind === null) { openChat(open.chat_id, open.title, open.kind); }
+  else if (!open && chats.length > 0) { openChat(chats[0].chat_id, chats[0].title, chats[0].kind); }
 }
 
-async function openChat(chatId, title) {
+async function openChat(chatId, title, kind) {
   state.chat = chatId;
+  state.chatKind = kind || "private";
+  remembered.setItem("chat", String(chatId));
   if (title) { $("chat-title").textContent = title; }
+  const inbox = state.chatKind === "inbox";
+  $("actions").hidden = inbox;
+  $("map-panel").hidden = inbox;
+  $("inbox-note").hidden = !inbox;
   await loadMessages();
   await loadChats();
 }
@@ -87,7 +103,13 @@ function renderMessage(message) {
     img.alt = "A photo";
     item.append(img);
   }
-  if (message.document) { item.append(element("span", "place", `📄 ${message.document}`)); }
+  if (message.document) {
+    const link = element("a", "place", `📄 ${message.document.name}`);
+    const name = encodeURIComponent(message.document.name);
+    link.href = `/api/files/${encodeURIComponent(message.document.file_id)}?name=${name}`;
+    link.download = message.document.name;
+    item.append(link);
+  }
   if (message.edited) { item.append(element("span", "edited", " (edited)")); }
   if (message.inline_keyboard.length > 0) {
     const keyboard = element("div", "inline-keyboard");
@@ -114,8 +136,29 @@ function renderMessage(message) {
   return item;
 }
 
+function renderLetter(letter) {
+  const item = element("li", "letter");
+  item.dataset.messageId = letter.number;
+  const kind = letter.kind === "email" ? "✉️ E-mail" : "🔗 Webhook call";
+  item.append(element("span", "sender", `${kind} from ${letter.sender}`));
+  item.append(element("strong", "subject", letter.subject));
+  item.append(element("pre", "body", letter.body)); // text, never HTML
+  return item;
+}
+
 async function loadMessages() {
   if (state.person === null || state.chat === null) { return; }
+  if (state.chatKind === "inbox") {
+    const agency = String(state.chat).replace(/^inbox:/, "");
+    const inbox = await api(`/api/people/${state.person}/inbox/${encodeURIComponent(agency)}`);
+    const list = $("messages");
+    list.replaceChildren(...inbox.letters.map(renderLetter));
+    if (inbox.letters.length === 0) {
+      list.append(element("li", "letter", "Nothing has been sent to this agency by e-mail or webhook yet."));
+    }
+    renderReplyKeyboard(null);
+    return;
+  }
   const chat = await api(`/api/people/${state.person}/chats/${state.chat}/messages`);
   const list = $("messages");
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
@@ -133,7 +176,7 @@ function renderReplyKeyboard(rows) {
       const button = element("button", "", key.text);
       button.type = "button";
       button.addEventListener("click", () => {
-        if (key.request_location) { $("place").focus(); toast("Pick a place below and send it."); }
+        if (key.request_location) { openMap(); toast("Click the map, or pick a place below."); }
         else if (key.request_contact) { send({ contact: true }); }
         else { send({ text: key.text }); }
       });
@@ -148,6 +191,125 @@ async function send(content) {
     await api(`/api/people/${state.person}/send`, { chat_id: state.chat, ...content });
     await loadMessages();
   } catch (error) { toast(error.message); }
+}
+
+async function sendFile() {
+  const chosen = $("file").files[0];
+  if (!chosen) { toast("Choose a file to send first."); return; }
+  if (chosen.size >= 20 * 1024 * 1024) {
+    alertBox("That file is too big: a bot can read files under 20 MB, as in Telegram. " +
+      "Choose a smaller one.");
+    return;
+  }
+  const form = new FormData();
+  form.append("chat_id", String(state.chat));
+  form.append("as", $("send-as").value);
+  form.append("file", chosen, chosen.name);
+  try {
+    await api(`/api/people/${state.person}/upload`, form);
+    $("send-file").reset();
+    await loadMessages();
+  } catch (error) { alertBox(error.message); }
+}
+
+// -- the map: the district drawn from /api/map; a click (or Enter on the cross) shares a point
+
+function svgElement(tag, attributes, title) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) { node.setAttribute(name, value); }
+  if (title) {
+    const label = document.createElementNS(SVG, "title");
+    label.textContent = title;
+    node.append(label);
+  }
+  return node;
+}
+
+function toLatLon(x, y) {
+  const p = state.map.projection;
+  const round = (value) => Math.round(value * 100000) / 100000;
+  return { latitude: round(p.north - y / p.y_per_degree), longitude: round(p.west + x / p.x_per_degree) };
+}
+
+function nearestPlace(x, y) {
+  let best = null;
+  for (const place of state.map.places) {
+    const distance = Math.hypot(place.x - x, place.y - y);
+    if (best === null || distance < best.distance) { best = { name: place.name, distance }; }
+  }
+  return best ? best.name : "";
+}
+
+function moveCursor(x, y) {
+  const map = state.map;
+  state.cursor = { x: Math.min(Math.max(x, 0), map.width), y: Math.min(Math.max(y, 0), map.height) };
+  $("map-cross").setAttribute("transform", `translate(${state.cursor.x} ${state.cursor.y})`);
+  const point = toLatLon(state.cursor.x, state.cursor.y);
+  const near = nearestPlace(state.cursor.x, state.cursor.y);
+  $("map-cursor").textContent =
+    `The cross is at ${point.latitude}, ${point.longitude}${near ? `, near ${near}` : ""}.`;
+}
+
+function sharePoint(x, y) {
+  moveCursor(x, y);
+  send({ location: toLatLon(state.cursor.x, state.cursor.y) });
+}
+
+async function loadMap() {
+  const map = await api("/api/map");
+  state.map = map;
+  const svg = $("map-svg");
+  svg.replaceChildren();
+  svg.setAttribute("viewBox", `0 0 ${map.width} ${map.height}`);
+  svg.setAttribute("aria-label", `Map of the district, drawn from its ${
+    map.drawn_from === "boundaries" ? "boundary and wards" : "places and postcodes"}`);
+  if (map.district) { svg.append(svgElement("path", { d: map.district, class: "district" })); }
+  for (const ward of map.wards) {
+    svg.append(svgElement("path", { d: ward.path, class: "ward" }, ward.name));
+  }
+  if (map.postcodes) { svg.append(svgElement("path", { d: map.postcodes, class: "postcodes" })); }
+  for (const place of map.places) {
+    const dot = svgElement("circle", {
+      cx: place.x, cy: place.y, r: place.labelled ? 9 : 5,
+      class: place.in_district ? "place" : "place outside",
+    }, place.name);
+    svg.append(dot);
+    if (place.labelled) {
+      const label = svgElement("text", { x: place.x + 14, y: place.y + 11, class: "label" });
+      label.textContent = place.name;
+      svg.append(label);
+    }
+  }
+  const cross = svgElement("g", { id: "map-cross" });
+  cross.append(svgElement("path", { d: "M-14 0H14M0 -14V14", class: "cross" }));
+  svg.append(cross);
+  svg.addEventListener("click", (event) => {
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    const inMap = point.matrixTransform(svg.getScreenCTM().inverse());
+    sharePoint(inMap.x, inMap.y);
+  });
+  svg.addEventListener("keydown", (event) => {
+    const step = event.shiftKey ? 50 : 10;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (moves[event.key]) {
+      event.preventDefault();
+      moveCursor(state.cursor.x + moves[event.key][0], state.cursor.y + moves[event.key][1]);
+    } else if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      sharePoint(state.cursor.x, state.cursor.y);
+    }
+  });
+  $("map-attribution").textContent = map.attribution;
+  const first = map.places.find((place) => place.labelled) || { x: map.width / 2, y: map.height / 2 };
+  moveCursor(first.x, first.y);
+}
+
+function openMap() {
+  $("map-box").open = true;
+  const svg = $("map-svg");
+  if (svg) { svg.focus(); svg.scrollIntoView({ block: "nearest" }); }
 }
 
 async function press(messageId, text) {
@@ -188,6 +350,11 @@ function listen() {
     const event = JSON.parse(message.data);
     if (event.kind === "status") { showStatus(event.status); return; }
     if (event.kind === "reset") { reloadChats(); return; }
+    if (event.kind === "inbox") {
+      if (state.chatKind === "inbox") { loadMessages(); }
+      loadChats();
+      return;
+    }
     changedChats.add(event.chat_id);
     clearTimeout(refresh);
     refresh = setTimeout(async () => {
@@ -202,7 +369,10 @@ function listen() {
 
 $("person").addEventListener("change", (event) => {
   state.person = Number(event.target.value);
+  remembered.setItem("person", String(state.person));
+  remembered.removeItem("chat");
   state.chat = null;
+  state.chatKind = null;
   $("messages").replaceChildren();
   loadChats();
 });
@@ -218,9 +388,18 @@ $("share-place").addEventListener("submit", (event) => {
   send({ place: $("place").value });
 });
 $("share-contact").addEventListener("click", () => send({ contact: true }));
+$("file").addEventListener("change", () => {
+  const chosen = $("file").files[0];
+  if (chosen) { $("send-as").value = chosen.type.startsWith("image/") ? "photo" : "document"; }
+});
+$("send-file").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sendFile();
+});
 
 function reloadChats() {
   state.chat = null;
+  state.chatKind = null;
   $("messages").replaceChildren();
   loadChats();
 }
@@ -237,7 +416,17 @@ $("reset").addEventListener("click", async () => {
   }
 });
 
+// A reload (or a second tab's choice in this tab) comes back to the same person and chat.
+const rememberedPerson = remembered.getItem("person");
+if (rememberedPerson && [...$("person").options].some((o) => o.value === rememberedPerson)) {
+  $("person").value = rememberedPerson;
+}
 state.person = Number($("person").value);
+const rememberedChat = remembered.getItem("chat");
+if (rememberedChat) {
+  state.chat = /^-?\d+$/.test(rememberedChat) ? Number(rememberedChat) : rememberedChat;
+}
 loadPlaces();
+loadMap();
 loadChats();
 listen();
