@@ -17,7 +17,18 @@ from bot.context import BotContext, SafetyApplication, Services
 from bot.outbox.telegram.limiter import RateLimiter
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
-from handlers import admin, errors, myreports, news, officer, privacy, report, start
+from handlers import (
+    admin,
+    broadcast,
+    digest,
+    errors,
+    myreports,
+    news,
+    officer,
+    privacy,
+    report,
+    start,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +75,8 @@ def build_application(
     application.add_handlers(officer.handlers())
     application.add_handlers(admin.handlers())
     application.add_handlers(news.handlers())  # before start: it takes /start news
+    application.add_handlers(broadcast.handlers())
+    application.add_handlers(digest.handlers())
     application.add_handlers(privacy.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
+from bot.news.broadcasts import BroadcastService, Clock
 from bot.news.subscriptions import SubscriptionService
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
@@ -25,6 +26,7 @@ from storage.db import Database
 from storage.keyring import key_path, load_or_create_key
 from storage.outbox import OutboxRepository
 from storage.persistence import SqlitePersistence
+from storage.timestamps import utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +43,21 @@ class Services:
     geocoder: Geocoder
     subscriptions: SubscriptionService  # a chat's choice of news topics, areas, quiet hours
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
+    broadcasts: BroadcastService  # news: compose, queue, correct, withdraw
     privacy: PrivacyService  # residents' data: /mydata, /forgetme, retention
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # Set when a broadcast was queued, corrected or withdrawn: the broadcast engine waits on it.
+    broadcasts_ready: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wake_outbox(self) -> None:
         """Tell the outbox dispatcher that something was committed for it to send."""
         self.outbox_ready.set()
 
     @classmethod
-    def create(cls, config: Config, db: Database) -> Services:
-        """Everything the handlers use, over an open database (geography files are read here)."""
+    def create(cls, config: Config, db: Database, *, clock: Clock = utc_now) -> Services:
+        """Everything the handlers use, over an open database (geography files are read here);
+        ``clock`` (tests move it by hand) is what scheduled news goes by."""
         persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
         # Conversations and user_data carry the flows; nothing uses chat_data or bot_data yet,
         # and not storing them saves a copy and a write per update.
@@ -61,6 +67,7 @@ class Services:
         locator = Locator.from_config(config.geography)
         areas = AreaMap.from_config(config.areas, locator)
         geocoder = Geocoder(config.geography.geocoding, locator.gazetteer, locator.bounds)
+        broadcasts_ready = asyncio.Event()
         return cls(
             config=config,
             db=db,
@@ -72,6 +79,14 @@ class Services:
             geocoder=geocoder,
             subscriptions=SubscriptionService(config, db, areas),
             outbox=OutboxRepository(db),  # outbox dispatcher wiring
+            broadcasts=BroadcastService(
+                config,
+                db,
+                wake=broadcasts_ready.set,
+                areas_meeting=areas.areas_meeting,
+                clock=clock,
+            ),
+            broadcasts_ready=broadcasts_ready,
             privacy=PrivacyService(config, db, secret),
         )
 

@@ -20,11 +20,15 @@ from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
 from bot.context import BotContext, SafetyApplication, Services
+from bot.news.broadcasts import Clock  # broadcast engine wiring
+from bot.news.engine import BroadcastEngine, EngineTiming  # broadcast engine wiring
+from bot.news.heartbeat import Heartbeat
 from bot.outbox.dispatcher import AdminNotice, Dispatcher  # outbox dispatcher wiring
 from bot.outbox.items import admin_targets  # outbox dispatcher wiring
 from bot.outbox.reminders import Reminders, ReminderTiming  # reminder wiring
 from bot.outbox.senders import CompositeSender  # outbox dispatcher wiring
 from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
+from bot.outbox.telegram.news import TelegramNewsSender  # broadcast engine wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from bot.reporting.areas import place_reports
 from handlers.privacy import retention_job
@@ -42,18 +46,24 @@ async def serve(
     extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
     ready: asyncio.Event | None = None,
     reminder_timing: ReminderTiming | None = None,
+    engine_timing: EngineTiming | None = None,
+    clock: Clock = utc_now,
 ) -> None:
     """Run the bot until ``stop`` is set: by long polling, or as a webhook listener.
 
     ``ready`` is set once updates are being received; ``reminder_timing`` (tests shorten it)
-    says how often overdue reports are looked for.
+    says how often overdue reports are looked for; ``engine_timing`` (tests shorten it) how
+    the broadcast engine paces itself; ``clock`` (tests move it by hand) is what scheduled
+    news goes by.
     """
     db = await Database.open(config.storage.database)
     services = None
     dispatcher: Dispatcher | None = None  # outbox dispatcher wiring
     reminders: Reminders | None = None  # reminder wiring
+    engine: BroadcastEngine | None = None  # broadcast engine wiring
+    heartbeat = Heartbeat(db)  # the command line's sign that a bot runs on this database
     try:
-        services = Services.create(config, db)
+        services = Services.create(config, db, clock=clock)
         await place_reports(db, services.areas)  # reports stored before, or before areas changed
         # Retention at start, stale drafts included: before the Application loads them.
         await services.privacy.apply_retention(utc_now(), drafts=True)
@@ -77,6 +87,15 @@ async def serve(
                 escalate_after=timing.escalate_after,
             )
             reminders.start()
+            # Broadcast engine wiring: news goes out with what replies leave of the budget.
+            engine = BroadcastEngine(
+                services.broadcasts,
+                TelegramNewsSender(application.bot),
+                wakeup=services.broadcasts_ready,
+                timing=engine_timing,
+                clock=clock,
+            )
+            engine.start()
             updater = application.updater
             assert updater is not None
             if config.telegram.mode == "webhook":
@@ -97,17 +116,23 @@ async def serve(
                     timeout=POLL_TIMEOUT_SECONDS, allowed_updates=Update.ALL_TYPES
                 )
                 logger.info("Polling %s for updates", config.telegram.api_url)
+            await heartbeat.start()
             if ready is not None:
                 ready.set()
             await stop.wait()
             logger.info("Stopping")
+            await heartbeat.stop()
             await updater.stop()
             await reminders.stop()  # reminder wiring: before the dispatcher stops
+            await engine.stop()  # broadcast engine wiring: before the application stops
             await dispatcher.stop()  # outbox dispatcher wiring: before the application stops
             await application.stop()
     finally:
+        await heartbeat.stop()  # when start-up failed after the first beat
         if reminders is not None:  # reminder wiring: when start-up failed
             await reminders.stop()
+        if engine is not None:  # broadcast engine wiring: when start-up failed
+            await engine.stop()
         if dispatcher is not None:  # outbox dispatcher wiring: when start-up failed
             await dispatcher.stop()
         if services is not None:

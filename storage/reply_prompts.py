@@ -33,6 +33,7 @@ class ReplyPrompt:
     officer_id: int | None = None
     card_message_id: int | None = None
     question_event_id: int | None = None
+    publishable: bool = False  # note: the officer chose a note that may be published
 
 
 class ReplyPromptRepository:
@@ -74,8 +75,8 @@ class ReplyPromptRepository:
     ) -> None:
         await self._db.execute(
             "INSERT INTO reply_prompts (purpose, chat_id, message_id, outbox_id, report_id,"
-            " agency_id, officer_id, card_message_id, question_event_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " agency_id, officer_id, card_message_id, question_event_id, publishable, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING",
             (
                 prompt.purpose,
@@ -87,6 +88,7 @@ class ReplyPromptRepository:
                 prompt.officer_id,
                 prompt.card_message_id,
                 prompt.question_event_id,
+                int(prompt.publishable),
                 to_db(now),
             ),
         )
@@ -101,4 +103,5 @@ def _prompt(row: aiosqlite.Row) -> ReplyPrompt:
         officer_id=row["officer_id"],
         card_message_id=row["card_message_id"],
         question_event_id=row["question_event_id"],
+        publishable=bool(row["publishable"]),
     )

@@ -20,6 +20,13 @@ from typing import Any
 from bot.buttons.codec import ID_RE, LARGEST_NUMBER, LIMIT, VERSION, Kind
 from bot.buttons.kinds import (
     Back,
+    BroadcastArea,
+    BroadcastChosen,
+    BroadcastDecision,
+    BroadcastManage,
+    BroadcastRadius,
+    BroadcastTarget,
+    BroadcastTopic,
     Button,
     Cancel,
     CardAction,
@@ -61,6 +68,7 @@ from bot.buttons.kinds import (
     ToggleOption,
     Unreadable,
     WriteNote,
+    WritePublishableNote,
 )
 
 
@@ -146,6 +154,13 @@ __all__ = [
     "LIMIT",
     "VERSION",
     "Back",
+    "BroadcastArea",
+    "BroadcastChosen",
+    "BroadcastDecision",
+    "BroadcastManage",
+    "BroadcastRadius",
+    "BroadcastTarget",
+    "BroadcastTopic",
     "Button",
     "Cancel",
     "CardAction",
@@ -187,6 +202,7 @@ __all__ = [
     "ToggleOption",
     "Unreadable",
     "WriteNote",
+    "WritePublishableNote",
     "area_code",
     "decode",
     "encode",

@@ -209,6 +209,17 @@ class WriteNote:
     card_id: int
 
 
+@tag("o:resp")
+@dataclass(frozen=True, slots=True)
+class WritePublishableNote:
+    """Resolve the card's report with a note for the reporter that may also be published in
+    the partnership's news (no names or addresses)."""
+
+    report_id: int
+    agency_id: str
+    card_id: int
+
+
 @tag("o:to")
 @dataclass(frozen=True, slots=True)
 class ReferTo:
@@ -325,6 +336,66 @@ class Unreadable:
     data: str
 
 
+# -- broadcasts (admins) --------------------------------------------------------------------------
+
+
+@tag("b:t")
+@dataclass(frozen=True, slots=True)
+class BroadcastTopic:
+    """A topic of the item being composed, ticked or unticked."""
+
+    topic: str
+
+
+@tag("b:a")
+@dataclass(frozen=True, slots=True)
+class BroadcastArea:
+    """An area of the item being composed, ticked or unticked."""
+
+    area: str
+
+
+@tag("b:done")
+@dataclass(frozen=True, slots=True)
+class BroadcastChosen:
+    """Done choosing the item's topics or areas."""
+
+    what: Literal["topics", "areas"]
+
+
+@tag("b:to")
+@dataclass(frozen=True, slots=True)
+class BroadcastTarget:
+    """Whom the item is for: the whole district, some areas, or near a point (urgent)."""
+
+    choice: Literal["district", "areas", "point"]
+
+
+@tag("b:r")
+@dataclass(frozen=True, slots=True)
+class BroadcastRadius:
+    """The radius around the point, in metres."""
+
+    metres: int
+
+
+@tag("b:go")
+@dataclass(frozen=True, slots=True)
+class BroadcastDecision:
+    """After the preview: send now, schedule, or cancel."""
+
+    choice: Literal["now", "schedule", "cancel"]
+
+
+@tag("b:m")
+@dataclass(frozen=True, slots=True)
+class BroadcastManage:
+    """From /broadcasts: correct, withdraw (ask, then confirmed) or cancel a stored item."""
+
+    action: Literal["correct", "withdraw", "sure", "cancel"]
+    broadcast_id: int
+
+
 Button: TypeAlias = (
     Menu
     | Emergency
@@ -349,6 +420,7 @@ Button: TypeAlias = (
     | CardAction
     | ResolveNow
     | WriteNote
+    | WritePublishableNote
     | ReferTo
     | LegacyReferTo
     | ForgetMe
@@ -360,5 +432,12 @@ Button: TypeAlias = (
     | NewsRadius
     | NewsQuiet
     | NewsStop
+    | BroadcastTopic
+    | BroadcastArea
+    | BroadcastChosen
+    | BroadcastTarget
+    | BroadcastRadius
+    | BroadcastDecision
+    | BroadcastManage
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

@@ -212,6 +212,15 @@ class Category(_Model):
     acknowledge_within_hours: Annotated[StrictInt, Field(ge=1)] = 24
     resolve_within_days: Annotated[StrictInt, Field(ge=1)] = 10
     questions: tuple[Question, ...] = ()
+    # "You said, we did" counts resolved reports in words: "14 fly tips cleared". The plural
+    # noun (default: the name, lower case, and "reports") and what resolving one is called.
+    plural: NonEmpty | None = None
+    resolved_as: NonEmpty = "dealt with"
+
+    @property
+    def plural_noun(self) -> str:
+        """The plural noun counts of this category use, e.g. "fly tips"."""
+        return self.plural or f"{self.name[:1].lower()}{self.name[1:]} reports"
 
 
 class Route(_Model):

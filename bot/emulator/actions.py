@@ -203,8 +203,10 @@ def press(
     *,
     message_id: int | None = None,
     bot_id: int | None = None,
+    forged_data: str | None = None,
 ) -> JSONDict:
-    """Press an inline button by its text, making a callback_query for the bot."""
+    """Press an inline button by its text, making a callback_query for the bot; with
+    ``forged_data``, the query carries that data instead, as a modified client could send."""
     user = pick_user(world, user_id)
     if chat_id is None or chat_id == user.id:
         chat = world.private_chat(pick_bot(world, bot_id).id, user.id)
@@ -227,15 +229,16 @@ def press(
         assert stored.sender_bot_id is not None
         bot = world.bots[stored.sender_bot_id]
         query_id = str(secrets.randbits(63))
+        data = button["callback_data"] if forged_data is None else forged_data
         world.callbacks[query_id] = CallbackQuery(
-            query_id, bot.id, user.id, chat.id, stored.data["message_id"], button["callback_data"]
+            query_id, bot.id, user.id, chat.id, stored.data["message_id"], data
         )
         payload = {
             "id": query_id,
             "from": user.to_api(),
             "message": stored.data,
             "chat_instance": str(abs(hash((bot.id, chat.id)))),
-            "data": button["callback_data"],
+            "data": data,
         }
         world.push_update(bot, "callback_query", payload)
         seq = world.emit(
@@ -245,7 +248,7 @@ def press(
             chat_id=chat.id,
             message_id=stored.data["message_id"],
             callback_query_id=query_id,
-            data=button["callback_data"],
+            data=data,
         )
         return {"seq": seq, "callback_query_id": query_id, "message_id": stored.data["message_id"]}
     where = f"message {message_id}" if message_id is not None else "any bot message"

@@ -208,9 +208,14 @@ class EmulatorClient:
         *,
         bot: int | None = None,
         reply_to: int | None = None,
+        entities: list[JSONDict] | None = None,
     ) -> Sent:
-        """Send text as a user (a leading /command gets a bot_command entity)."""
-        return await self._send(user, {"text": text}, chat_id, bot, reply_to)
+        """Send text as a user (a leading /command gets a bot_command entity), with the
+        formatting ``entities`` a Telegram app would attach, if given."""
+        body: JSONDict = {"text": text}
+        if entities is not None:
+            body["entities"] = entities
+        return await self._send(user, body, chat_id, bot, reply_to)
 
     async def send_command(
         self,
@@ -323,9 +328,17 @@ class EmulatorClient:
         message_id: int | None = None,
         *,
         bot: int | None = None,
+        forged_data: str | None = None,
     ) -> Pressed:
-        """Press an inline button by its text; ``chat_id`` None means the private chat."""
-        body = {"text": button_text, "chat_id": chat_id, "message_id": message_id, "bot_id": bot}
+        """Press an inline button by its text; ``chat_id`` None means the private chat. With
+        ``forged_data`` the press carries that data instead (a modified client's forgery)."""
+        body = {
+            "text": button_text,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "bot_id": bot,
+            "forged_data": forged_data,
+        }
         result = await self._call("POST", f"/users/{user}/press", body)
         return Pressed(
             int(result["seq"]), str(result["callback_query_id"]), int(result["message_id"])
@@ -484,6 +497,7 @@ class EmulatorClient:
         status: int | None = None,
         delay: float | None = None,
         bot: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> str:
         """Inject a fault (see :mod:`bot.emulator.faults` for the kinds); return its id."""
         body: JSONDict = {
@@ -494,7 +508,12 @@ class EmulatorClient:
             "bot_id": bot,
             "methods": None if methods is None else list(methods),
         }
-        for key, value in (("retry_after", retry_after), ("status", status), ("delay", delay)):
+        for key, value in (
+            ("retry_after", retry_after),
+            ("status", status),
+            ("delay", delay),
+            ("migrate_to_chat_id", migrate_to_chat_id),
+        ):
             if value is not None:
                 body[key] = value
         result = await self._call("POST", "/faults", body)

@@ -28,7 +28,8 @@ Acting as a user (each returns ``seq``, the event seq at which it happened)
     ``video: {}``; and ``caption`` for media. No ``chat_id`` means the private chat with the bot.
     Returns ``{seq, chat_id, message_id, message}``.
     ``POST /client/users/{user_id}/press`` ``{text, chat_id?, message_id?, bot_id?}`` press an
-    inline button by its text (on the message, or the latest bot message having it); returns
+    inline button by its text (on the message, or the latest bot message having it), or with
+    ``forged_data`` send other callback data from that button, as a modified client could; returns
     ``{seq, callback_query_id, message_id}``.
     ``POST /client/users/{user_id}/block`` and ``.../unblock`` ``{bot_id?}``.
 
@@ -46,8 +47,9 @@ Reading
 
 Faults and limits
     ``POST /client/faults`` ``{kind, bot_id?, chat_id?, methods?: [name], duration?, hits?,
-    retry_after?, status?, delay?}`` with kind one of rate_limit, blocked, chat_not_found,
-    server_error, delay; returns ``{id}``. ``GET /client/faults``; ``DELETE /client/faults``.
+    retry_after?, status?, delay?, migrate_to_chat_id?}`` with kind one of rate_limit, blocked,
+    chat_not_found, server_error, migrated, delay; returns ``{id}``. ``GET /client/faults``;
+    ``DELETE /client/faults``.
     ``GET /client/limits``; ``PUT /client/limits`` ``{per_second?, per_chat_per_second?,
     per_group_per_minute?, time_scale?}`` or ``{"disabled": true}``.
 """
@@ -174,6 +176,8 @@ def media_content(world: World, body: JSONDict) -> JSONDict:
     """Build the message content for a user's send request."""
     caption = {"caption": body["caption"]} if body.get("caption") else {}
     if isinstance(body.get("text"), str):
+        if isinstance(body.get("entities"), list):  # formatting, as a Telegram app sends it
+            return {"text": body["text"], "entities": body["entities"]}
         return {"text": body["text"]}
     if isinstance(venue := body.get("venue"), dict):  # a venue carries its location too
         place = {"latitude": float(venue["latitude"]), "longitude": float(venue["longitude"])}
@@ -362,6 +366,9 @@ class ClientRoutes:
             text,
             message_id=_int(body.get("message_id"), "message_id"),
             bot_id=_int(body.get("bot_id"), "bot_id"),
+            forged_data=body.get("forged_data")
+            if isinstance(body.get("forged_data"), str)
+            else None,
         )
 
     async def block(self, request: web.Request) -> Any:
@@ -447,11 +454,14 @@ class ClientRoutes:
                 retry_after=float(body.get("retry_after", 1)),
                 status=int(body.get("status", 500)),
                 delay=float(body.get("delay", 0)),
+                migrate_to_chat_id=_int(body.get("migrate_to_chat_id"), "migrate_to_chat_id"),
             )
         except (TypeError, ValueError) as exc:
             raise bad_request(f"bad fault: {exc}") from None
         if fault.retry_after <= 0 or not 500 <= fault.status <= 599 or fault.delay < 0:
             raise bad_request("retry_after must be positive, status 5xx, delay not negative")
+        if kind == "migrated" and fault.migrate_to_chat_id is None:
+            raise bad_request("a migrated fault needs migrate_to_chat_id")
         self.server.guard.add_fault(fault)
         return {"id": fault.id}
 

@@ -8,11 +8,18 @@ from typing import Any
 class ApiError(Exception):
     """A Bot API failure: HTTP status, ``error_code`` and ``description`` as Telegram sends them."""
 
-    def __init__(self, code: int, description: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        retry_after: float | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def to_api(self) -> dict[str, Any]:
         """Return the JSON body Telegram answers with."""
@@ -23,6 +30,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -39,6 +48,15 @@ def forbidden(detail: str) -> ApiError:
 def not_found() -> ApiError:
     """Return Telegram's 404 for a malformed token or an unknown method."""
     return ApiError(404, "Not Found")
+
+
+def migrated(new_chat_id: int) -> ApiError:
+    """Return Telegram's 400 for a group that became a supergroup, naming the new chat id."""
+    return ApiError(
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=new_chat_id,
+    )
 
 
 def too_many_requests(retry_after: float) -> ApiError:

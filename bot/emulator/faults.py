@@ -7,7 +7,8 @@ can meet the limits in a fraction of the time; ``retry_after`` is then a fractio
 
 A fault makes matching calls fail (or answer late) for a while: kinds are ``rate_limit`` (429
 with ``retry_after``), ``blocked`` (403 bot was blocked by the user), ``chat_not_found`` (400),
-``server_error`` (5xx, ``status``) and ``delay`` (answers after ``delay`` seconds). Each may be
+``server_error`` (5xx, ``status``), ``migrated`` (400 naming ``migrate_to_chat_id``, as for a
+group that became a supergroup) and ``delay`` (answers after ``delay`` seconds). Each may be
 limited to one bot, one chat, a set of methods, a duration in seconds and a number of hits.
 """
 
@@ -20,7 +21,7 @@ from collections import deque
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from bot.emulator.errors import ApiError, bad_request, forbidden, too_many_requests
+from bot.emulator.errors import ApiError, bad_request, forbidden, migrated, too_many_requests
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ SENDING_METHODS = frozenset(
     }
 )  # fmt: skip
 
-FAULT_KINDS = frozenset({"rate_limit", "blocked", "chat_not_found", "server_error", "delay"})
+FAULT_KINDS = frozenset(
+    {"rate_limit", "blocked", "chat_not_found", "server_error", "migrated", "delay"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class Fault:
     retry_after: float = 1.0
     status: int = 500
     delay: float = 0.0
+    migrate_to_chat_id: int | None = None
 
     def matches(self, bot_id: int, method: str, chat_id: int | None) -> bool:
         """Tell whether this fault applies to a call."""
@@ -83,6 +87,8 @@ class Fault:
             return forbidden("bot was blocked by the user")
         if self.kind == "chat_not_found":
             return bad_request("chat not found")
+        if self.kind == "migrated":
+            return migrated(self.migrate_to_chat_id or 0)
         if self.kind == "server_error":
             try:
                 phrase = HTTPStatus(self.status).phrase
@@ -119,6 +125,7 @@ class Guard:
         self.faults: list[Fault] = []
         self._hits: dict[str, int] = {}
         self._windows: dict[tuple[str, int, int], _Window] = {}
+        self.rate_limited = 0  # calls answered 429 for going over the limits (benches read it)
 
     def set_limits(self, limits: RateLimits | None) -> None:
         """Replace the rate limits (None turns them off) and forget past calls."""
@@ -174,6 +181,7 @@ class Guard:
         at = time.monotonic()
         wait = max(w.wait_needed(at) for w in windows)
         if wait > 0:
+            self.rate_limited += 1
             raise too_many_requests(_shown_retry_after(wait, scale))
         for window in windows:
             window.calls.append(at)

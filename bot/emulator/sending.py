@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+# Telegram lets a bot delete a message for 48 hours after it was sent.
+DELETE_WINDOW_SECONDS = 48 * 3600
 MAX_CALLBACK_DATA = 64
 
 
@@ -212,6 +214,7 @@ def post(call: Call, chat: Chat, content: JSONDict, markup: JSONDict | None) -> 
     data = chat.add_message(full, call.bot.to_api(), call.bot.id)
     stored = chat.messages[data["message_id"]]
     stored.keyboard = markup
+    stored.silent = call.params.get_bool("disable_notification")
     call.world.emit(
         "bot_message",
         bot_id=call.bot.id,
@@ -522,6 +525,8 @@ async def delete_message(call: Call) -> bool:
         raise bad_request("message to delete not found")
     if chat.type != "private" and stored.sender_bot_id != call.bot.id:
         raise bad_request("message can't be deleted")
+    if now() - int(stored.data["date"]) >= DELETE_WINDOW_SECONDS:
+        raise bad_request("message can't be deleted for everyone")
     stored.deleted = True
     call.world.emit(
         "message_deleted", bot_id=call.bot.id, chat_id=chat.id, message_id=stored.data["message_id"]

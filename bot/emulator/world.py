@@ -128,6 +128,7 @@ class StoredMessage:
     history: list[JSONDict] = field(default_factory=list)
     deleted: bool = False
     keyboard: JSONDict | None = None
+    silent: bool = False  # sent with disable_notification (not part of the Message object)
 
     def to_record(self) -> JSONDict:
         """Return the client API's view of this message."""
@@ -139,6 +140,7 @@ class StoredMessage:
             "edits": self.history,
             "deleted": self.deleted,
             "reply_markup": self.keyboard,
+            "silent": self.silent,
         }
 
 

@@ -32,11 +32,19 @@ class Replies:
         officer_id: int,
         card_message_id: int,
         now: datetime,
+        publishable: bool = False,
     ) -> None:
         """Remember the note or question prompt the bot just sent an officer as ``message_id``
-        in ``chat_id`` (for the report's card ``card_message_id``)."""
+        in ``chat_id`` (for the report's card ``card_message_id``); a note's ``publishable``
+        is the officer's choice that it may be published."""
         prompt = ReplyPrompt(
-            purpose, chat_id, report_id, agency_id, officer_id, card_message_id=card_message_id
+            purpose,
+            chat_id,
+            report_id,
+            agency_id,
+            officer_id,
+            card_message_id=card_message_id,
+            publishable=publishable,
         )
         await self._prompts.remember_sent(prompt, message_id, now=now)
 

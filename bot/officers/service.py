@@ -29,6 +29,7 @@ from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.reply_prompts import ReplyPrompt
 from storage.reports import Report, ReportRepository
+from storage.resolutions import ResolutionRepository
 from storage.routings import AgencyState, RoutingRepository
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ class OfficerService:
         self._db = db
         self._reports = ReportRepository(db)
         self._routings = RoutingRepository(db)
+        self._resolutions = ResolutionRepository(db)
         self._outbox = OutboxRepository(db)
         self._audit = AuditRepository(db)  # who did what: `safetybot audit` lists it
         # Which prompt a reply answers: the handlers of replies ask this.
@@ -193,8 +195,12 @@ class OfficerService:
         officer_name: str,
         note: str | None,
         now: datetime,
+        *,
+        publishable: bool = False,
     ) -> Outcome:
-        """Mark the report resolved by this agency, once; tell the reporter, with the note."""
+        """Mark the report resolved by this agency, once; tell the reporter, with the note.
+        The resolution is recorded with the officer's choice whether the note may be published
+        ("You said, we did"); without a note, or for a sensitive category, it may not."""
         report = await self.authorised(report_id, agency_id, officer_id, "resolve", now)
         if report is None:
             return _REFUSED
@@ -209,6 +215,13 @@ class OfficerService:
                 now=now,
             )
             if changed:
+                await self._resolutions.record(
+                    report_id,
+                    agency_id,
+                    note=note or "",
+                    publishable=publishable and bool(note) and not self._sensitive(report),
+                    at=now,
+                )
                 states = {a.state for a in await self._routings.agencies(report_id)}
                 done = not states & set(OPEN_STATES)
                 await self._reports.set_status(report_id, "resolved" if done else "in_progress")
@@ -216,6 +229,15 @@ class OfficerService:
                 chats = await self._chats(report)
                 await self._enqueue(reporter.resolved(report, agency, note, chats), now)
         return await self._outcome(report, agency_id, changed)
+
+    def _sensitive(self, report: Report) -> bool:
+        """Whether the report's category is sensitive (its notes are never published)."""
+        category = self._config.category(report.category)
+        return category is None or category.sensitive
+
+    def may_publish_notes(self, report: Report) -> bool:
+        """Whether a resolution note of this report may be offered for publishing."""
+        return not self._sensitive(report)
 
     def referral_targets(self, report: Report, agency_id: str) -> list[str]:
         """Where this agency may refer the report: any other agency, or for a sensitive

@@ -24,15 +24,24 @@ REFUSED = "Sorry, only officers of the team this report was sent to can act on i
 WRONG_CARD = "That button does not belong to this message, so nothing was done."
 RESOLVED = "Resolved. The reporter has been told."
 ACKNOWLEDGED = "Acknowledged. The reporter has been told."
-RESOLVE_QUESTION = "Resolve this report?"
+RESOLVE_QUESTION = (
+    "Resolve this report? A note goes to the reporter only, unless you choose that it may also "
+    "be published in the partnership's news."
+)
+RESOLVE_QUESTION_SENSITIVE = "Resolve this report? A note goes to the reporter only."
 RESOLVE_WITHOUT_NOTE = "Resolve without a note"
 RESOLVE_WITH_NOTE = "Write a note for the reporter"
+RESOLVE_WITH_PUBLISHABLE_NOTE = "Write a note that may be published (no names or addresses)"
 CANNOT_REFER = "This kind of report cannot be passed to another team."
 REFER_QUESTION = "Pass this report to which team?"
 STALE_CHOICE = "That choice is out of date."
 REFERRED = "Passed on. The reporter has been told."
 ANONYMOUS = "This reporter is anonymous, so they cannot be asked anything."
 NOTE_PROMPT = "Note for the reporter: reply to this message with it. It is sent as you write it."
+PUBLISHABLE_NOTE_PROMPT = (
+    "Note for the reporter, which may also be published in the partnership's news: reply to "
+    "this message with it. Write no names or addresses."
+)
 NOTE_PLACEHOLDER = "Note for the reporter"
 QUESTION_PROMPT = (
     "Question for the reporter: reply to this message with it. "
@@ -90,11 +99,13 @@ def acknowledged_line(officer: str, at: str) -> str:
     return f"✔ Acknowledged by {escape(officer)}, {at}."
 
 
-def resolved_line(officer: str, at: str, note: str | None) -> str:
-    """The reply a resolution puts under the card (HTML)."""
+def resolved_line(officer: str, at: str, note: str | None, *, publishable: bool = False) -> str:
+    """The reply a resolution puts under the card (HTML): who, when, and the note, saying
+    whether it may be published."""
     line = f"✔ Resolved by {escape(officer)}, {at}."
     if note:
-        line += f" Note: {escape(note)}"
+        kind = "Note (may be published)" if publishable else "Note"
+        line += f" {kind}: {escape(note)}"
     return line
 
 

@@ -7,7 +7,7 @@ reason and changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from telegram import Message, Update
 
@@ -22,6 +22,7 @@ OfficerButton = (
     buttons.CardAction
     | buttons.ResolveNow
     | buttons.WriteNote
+    | buttons.WritePublishableNote
     | buttons.ReferTo
     | buttons.LegacyReferTo
 )
@@ -29,6 +30,7 @@ _OFFICER_BUTTONS = (
     buttons.CardAction,
     buttons.ResolveNow,
     buttons.WriteNote,
+    buttons.WritePublishableNote,
     buttons.ReferTo,
     buttons.LegacyReferTo,
 )
@@ -45,7 +47,7 @@ _CARD_ACTIONS: dict[buttons.CardActionName, Action] = {
 ACKNOWLEDGE = buttons.pattern(buttons.CardAction, action="ack")
 RESOLVE = buttons.pattern(buttons.CardAction, action="res")
 RESOLVE_NOW = buttons.pattern(buttons.ResolveNow)
-RESOLVE_WITH_NOTE = buttons.pattern(buttons.WriteNote)
+RESOLVE_WITH_NOTE = buttons.pattern(buttons.WriteNote, buttons.WritePublishableNote)
 REFER = buttons.pattern(buttons.CardAction, action="ref")
 REFER_TO = buttons.pattern(buttons.ReferTo, buttons.LegacyReferTo)
 ASK = buttons.pattern(buttons.CardAction, action="ask")
@@ -67,10 +69,20 @@ def parts(update: Update) -> tuple[int, str, OfficerButton]:
     return button.report_id, button.agency_id, button
 
 
-def resolve_choice(report_id: int, agency_id: str, card: int, *, with_note: bool) -> str:
-    """The data of a "resolve now" or "write a note" button under the card ``card``."""
-    kind = buttons.WriteNote if with_note else buttons.ResolveNow
-    return buttons.encode(kind(report_id, agency_id, card))
+NoteChoice = Literal["none", "internal", "publishable"]
+
+
+def resolve_choice(report_id: int, agency_id: str, card: int, note: NoteChoice) -> str:
+    """The data of a "resolve now", "write a note" or "write a note that may be published"
+    button under the card ``card``."""
+    button: buttons.ResolveNow | buttons.WriteNote | buttons.WritePublishableNote
+    if note == "none":
+        button = buttons.ResolveNow(report_id, agency_id, card)
+    elif note == "internal":
+        button = buttons.WriteNote(report_id, agency_id, card)
+    else:
+        button = buttons.WritePublishableNote(report_id, agency_id, card)
+    return buttons.encode(button)
 
 
 def referral_choice(report_id: int, agency_id: str, card: int, target: str) -> str:
@@ -89,7 +101,9 @@ def press(update: Update, button: OfficerButton) -> Press:
     if isinstance(button, buttons.CardAction):
         action = _CARD_ACTIONS[button.action]
     else:
-        prompt = isinstance(button, buttons.ResolveNow | buttons.WriteNote)
+        prompt = isinstance(
+            button, buttons.ResolveNow | buttons.WriteNote | buttons.WritePublishableNote
+        )
         action, card = ("resolve" if prompt else "refer"), button.card_id
     message = query.message
     replied = message.reply_to_message if isinstance(message, Message) else None

@@ -51,7 +51,8 @@ async def acknowledge(update: Update, context: BotContext, verdict: Verdict) -> 
 
 
 async def resolve_options(update: Update, context: BotContext, verdict: Verdict) -> None:
-    """Offers to resolve with or without a note for the reporter."""
+    """Offers to resolve without a note, with a note for the reporter only (the default), or
+    (but for a sensitive report) with a note that may also be published in the news."""
     query = update.callback_query
     assert query is not None
     assert verdict.card is not None
@@ -59,17 +60,19 @@ async def resolve_options(update: Update, context: BotContext, verdict: Verdict)
     await query.answer()
     card = verdict.card
 
-    def choice(text: str, with_note: bool) -> list[InlineKeyboardButton]:
-        data = callbacks.resolve_choice(report_id, agency_id, card.message_id, with_note=with_note)
+    def choice(text: str, note: callbacks.NoteChoice) -> list[InlineKeyboardButton]:
+        data = callbacks.resolve_choice(report_id, agency_id, card.message_id, note)
         return [InlineKeyboardButton(text, callback_data=data)]
 
-    markup = InlineKeyboardMarkup(
-        [choice(texts.RESOLVE_WITHOUT_NOTE, False), choice(texts.RESOLVE_WITH_NOTE, True)]
-    )
+    rows = [choice(texts.RESOLVE_WITHOUT_NOTE, "none"), choice(texts.RESOLVE_WITH_NOTE, "internal")]
+    assert verdict.report is not None
+    public = context.services.officers.may_publish_notes(verdict.report)
+    if public:  # a sensitive report's notes are never published: not offered
+        rows.append(choice(texts.RESOLVE_WITH_PUBLISHABLE_NOTE, "publishable"))
     await context.bot.send_message(
         card.chat_id,
-        texts.RESOLVE_QUESTION,
-        reply_markup=markup,
+        texts.RESOLVE_QUESTION if public else texts.RESOLVE_QUESTION_SENSITIVE,
+        reply_markup=InlineKeyboardMarkup(rows),
         reply_to_message_id=card.message_id,
     )
 
@@ -95,15 +98,18 @@ async def resolve(
     agency_id: str,
     user: User,
     note: str | None,
+    *,
+    publishable: bool = False,
 ) -> Outcome:
-    """Resolve the report for the agency with the officer's note, if any; if that changed it,
-    take the card's buttons away and say so under the card."""
+    """Resolve the report for the agency with the officer's note, if any (``publishable``: the
+    officer chose that it may be published); if that changed it, take the card's buttons away
+    and say so under the card."""
     outcome = await context.services.officers.resolve(
-        report_id, agency_id, user.id, user.first_name, note, utc_now()
+        report_id, agency_id, user.id, user.first_name, note, utc_now(), publishable=publishable
     )
     if outcome.allowed and outcome.changed:
         context.services.wake_outbox()
-        line = texts.resolved_line(user.first_name, _when(context), note)
+        line = texts.resolved_line(user.first_name, _when(context), note, publishable=publishable)
         await _close_card(context, card, line)
     return outcome
 

@@ -10,6 +10,7 @@ from typing import Literal
 from telegram import ForceReply, Update
 from telegram.ext import filters
 
+from bot import buttons
 from bot.context import BotContext
 from bot.officers import texts
 from bot.officers.presses import Card, Verdict
@@ -23,14 +24,18 @@ TYPED_REPLY = filters.REPLY & filters.TEXT & ~filters.COMMAND
 
 
 async def note_prompt(update: Update, context: BotContext, verdict: Verdict) -> None:
-    """Asks the officer to reply with the note that resolves the report."""
+    """Asks the officer to reply with the note that resolves the report, remembering whether
+    they chose one that may be published."""
     query, user = update.callback_query, update.effective_user
     assert query is not None
     assert user is not None
     assert verdict.card is not None
-    report_id, agency_id, _ = callbacks.parts(update)
+    report_id, agency_id, button = callbacks.parts(update)
     await query.answer()
-    await _prompt(context, "note", verdict.card, report_id, agency_id, user.id)
+    publishable = isinstance(button, buttons.WritePublishableNote)
+    await _prompt(
+        context, "note", verdict.card, report_id, agency_id, user.id, publishable=publishable
+    )
 
 
 async def question_prompt(update: Update, context: BotContext, verdict: Verdict) -> None:
@@ -70,7 +75,9 @@ async def typed_reply(update: Update, context: BotContext) -> None:
         card = await officers.card_of(report_id, agency_id)
         if card is None:  # not recorded as sent yet: the one the prompt was offered under
             card = Card(message.chat.id, prompt.card_message_id)
-        outcome = await resolve(context, card, report_id, agency_id, user, text)
+        outcome = await resolve(
+            context, card, report_id, agency_id, user, text, publishable=prompt.publishable
+        )
         answer = texts.RESOLVED_WITH_NOTE if outcome.changed else None
     else:
         outcome = await context.services.officers.ask(
@@ -114,13 +121,20 @@ async def _prompt(
     report_id: int,
     agency_id: str,
     officer_id: int,
+    *,
+    publishable: bool = False,
 ) -> None:
     """Ask the officer to reply with a note or a question, and remember the prompt's message
-    so that the reply is matched to the report and its card."""
+    so that the reply is matched to the report and its card (and, for a note, whether it may
+    be published)."""
     note = purpose == "note"
+    if note:
+        prompt = texts.PUBLISHABLE_NOTE_PROMPT if publishable else texts.NOTE_PROMPT
+    else:
+        prompt = texts.QUESTION_PROMPT
     sent = await context.bot.send_message(
         card.chat_id,
-        texts.NOTE_PROMPT if note else texts.QUESTION_PROMPT,
+        prompt,
         reply_markup=ForceReply(
             selective=True,
             input_field_placeholder=texts.NOTE_PLACEHOLDER if note else texts.QUESTION_PLACEHOLDER,
@@ -135,4 +149,5 @@ async def _prompt(
         officer_id=officer_id,
         card_message_id=card.message_id,
         now=utc_now(),
+        publishable=publishable,
     )

@@ -37,6 +37,7 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.CardAction("ack", 36, "sadc-waste"), "v2:o:ack:10:sadc-waste"),
     (b.ResolveNow(7, "sadc-waste", 1000), "v2:o:resn:7:sadc-waste:rs"),
     (b.WriteNote(7, "sadc-waste", 1000), "v2:o:resw:7:sadc-waste:rs"),
+    (b.WritePublishableNote(7, "sadc-waste", 1000), "v2:o:resp:7:sadc-waste:rs"),
     (b.ReferTo(7, "sadc-waste", 1000, "btp"), "v2:o:to:7:sadc-waste:rs:btp"),
     (b.NewsScreen("areas"), "v2:n:s:areas"),
     (b.NewsTopic("scam-alerts"), "v2:n:t:scam-alerts"),
@@ -46,6 +47,13 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.radius_button(2000, 51.7527, -0.3394), "v2:n:r:1jk:8ftpi:ap2p8"),
     (b.NewsQuiet("2200-0700"), "v2:n:q:2200-0700"),
     (b.NewsStop(), "v2:n:stop"),
+    (b.BroadcastTopic("newsletter"), "v2:b:t:newsletter"),
+    (b.BroadcastArea("harpenden"), "v2:b:a:harpenden"),
+    (b.BroadcastChosen("topics"), "v2:b:done:topics"),
+    (b.BroadcastTarget("point"), "v2:b:to:point"),
+    (b.BroadcastRadius(1000), "v2:b:r:rs"),
+    (b.BroadcastDecision("now"), "v2:b:go:now"),
+    (b.BroadcastManage("sure", 36), "v2:b:m:sure:10"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}
@@ -163,6 +171,7 @@ def test_card_buttons_fit_with_the_largest_numbers_and_longest_agency_id() -> No
         b.CardAction("ack", largest, LONG),
         b.ResolveNow(largest, LONG, largest),
         b.WriteNote(largest, LONG, largest),
+        b.WritePublishableNote(largest, LONG, largest),
     ):
         assert b.size(button) <= b.LIMIT
         assert b.decode(b.encode(button)) == button

@@ -1,10 +1,9 @@
-"""Tests for subscribers, broadcasts and resident counters."""
+"""Tests for subscribers and resident counters."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from storage.broadcasts import BroadcastRepository, BroadcastSummary
 from storage.db import Database
 from storage.residents import ResidentCounterRepository
 from storage.subscribers import ALL_AREAS, Recipient, SubscriberRepository, Subscription
@@ -86,72 +85,6 @@ async def test_forget_erases_subscriber_and_subscriptions(db: Database) -> None:
     assert await subscribers.forget(1)
     assert await subscribers.get(1) is None
     assert await db.fetchvalue("SELECT COUNT(*) FROM subscriptions") == 0
-
-
-async def _broadcast_id(db: Database) -> int:
-    broadcasts = BroadcastRepository(db)
-    created = await broadcasts.create(
-        title="Summer newsletter",
-        body="Crime is down.",
-        topic_id="newsletter",
-        area_id=None,
-        created_by=900,
-        now=T0,
-        state="queued",
-    )
-    return created.id
-
-
-async def test_create_and_get_broadcast(db: Database) -> None:
-    """A created broadcast reads back as it was written."""
-    broadcasts = BroadcastRepository(db)
-    created = await broadcasts.create(
-        title="t",
-        body="b",
-        topic_id="asb",
-        area_id="harpenden",
-        created_by=900,
-        now=T0,
-        state="scheduled",
-        scheduled_for=T0 + timedelta(hours=1),
-    )
-    assert await broadcasts.get(created.id) == created
-    assert await broadcasts.due(now=T0) == []
-    assert [b.id for b in await broadcasts.due(now=T0 + timedelta(hours=1))] == [created.id]
-
-
-async def test_state_changes_stamp_start_and_finish(db: Database) -> None:
-    """Sending stamps the start once; done stamps the finish."""
-    broadcasts = BroadcastRepository(db)
-    broadcast_id = await _broadcast_id(db)
-    await broadcasts.set_state(broadcast_id, "sending", now=T0)
-    await broadcasts.set_state(broadcast_id, "sending", now=T0 + timedelta(minutes=1))
-    await broadcasts.set_state(broadcast_id, "done", now=T0 + timedelta(minutes=2))
-    stored = await broadcasts.get(broadcast_id)
-    assert stored is not None
-    assert (stored.state, stored.started_at, stored.finished_at) == (
-        "done",
-        T0,
-        T0 + timedelta(minutes=2),
-    )
-
-
-async def test_deliveries_resume_without_sending_twice(db: Database) -> None:
-    """Recipients are added once, sent deliveries stay sent, and pending ones remain."""
-    broadcasts = BroadcastRepository(db)
-    broadcast_id = await _broadcast_id(db)
-    assert await broadcasts.add_recipients(broadcast_id, [1, 2, 3, 4]) == 4
-    assert await broadcasts.add_recipients(broadcast_id, [1, 2, 5]) == 1
-    assert await broadcasts.record_delivery(broadcast_id, 1, state="sent", now=T0, message_id=10)
-    assert not await broadcasts.record_delivery(broadcast_id, 1, state="failed", now=T0)
-    assert await broadcasts.record_delivery(broadcast_id, 2, state="blocked", now=T0)
-    assert await broadcasts.record_delivery(broadcast_id, 3, state="failed", now=T0, error="x")
-    assert await broadcasts.pending_chats(broadcast_id) == [4, 5]
-    assert await broadcasts.pending_chats(broadcast_id, limit=1) == [4]
-    assert await broadcasts.summary(broadcast_id) == BroadcastSummary(
-        pending=2, sent=1, failed=1, blocked=1
-    )
-    assert (await broadcasts.summary(broadcast_id)).total == 5
 
 
 async def test_resident_counters_count_per_key_and_day(db: Database) -> None:

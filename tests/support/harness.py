@@ -8,7 +8,8 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from telegram.ext import BaseHandler
 
 from bot.config import Config, default_config_data, parse_config
 from bot.context import BotContext
+from bot.news.engine import EngineTiming
 from bot.outbox.reminders import ReminderTiming
 from bot.runner import serve
 
@@ -101,6 +103,8 @@ async def running_bot(
     config: Config,
     extra_handlers: Sequence[BaseHandler[Any, BotContext, Any]] = (),
     reminder_timing: ReminderTiming | None = None,
+    engine_timing: EngineTiming | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> AsyncIterator[None]:
     """Run the real bot in this event loop for the duration of the block."""
     stop, ready = asyncio.Event(), asyncio.Event()
@@ -112,6 +116,8 @@ async def running_bot(
             extra_handlers=extra_handlers,
             ready=ready,
             reminder_timing=reminder_timing,
+            engine_timing=engine_timing,
+            **({} if clock is None else {"clock": clock}),
         )
     )
     started = asyncio.create_task(ready.wait())

@@ -73,7 +73,7 @@ class TelegramSender:
         except (KeyError, ValueError) as error:  # a delete item's malformed field
             raise PermanentFailure(f"the {item.kind} item has a malformed field") from error
         except RetryAfter as error:
-            raise RetryLater(_retry_after_seconds(error), "flood control (429)") from error
+            raise RetryLater(retry_after_seconds(error), "flood control (429)") from error
         except ChatMigrated as error:
             reason = f"the group is now the supergroup {error.new_chat_id}"
             raise PermanentFailure(reason) from error
@@ -150,7 +150,7 @@ def _link_preview(payload: Mapping[str, Any]) -> LinkPreviewOptions | None:
     return None
 
 
-def _retry_after_seconds(error: RetryAfter) -> float:
+def retry_after_seconds(error: RetryAfter) -> float:
     """Telegram's retry_after in seconds, whether PTB gives an int, a float or a timedelta."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
