@@ -38,7 +38,8 @@ def add_parser(
     audit = commands.add_parser(
         "audit",
         parents=[common],
-        help="list the audit log: officers' and admins' actions, exports, erasures, retention",
+        help="list the audit log: officers' and admins' actions (news items included), exports, "
+        "erasures, retention",
         description="List the audit log between two dates (local days, both included): who "
         "did what, when, and to which report. Erasures are listed by references and counts "
         "only.",

@@ -53,10 +53,16 @@ class AuditRepository:
         return result.inserted_id
 
     async def between(self, since: datetime, until: datetime) -> list[AuditEntry]:
-        """The entries made in ``[since, until)``, oldest first."""
+        """The entries made in ``[since, until)``, oldest first, with the admins' actions on
+        news items (``broadcast_audit``, migration 0011) among them as ``broadcast_<action>``."""
+        # SQLite's json_object (PostgreSQL: jsonb_build_object).
         rows = await self._db.fetchall(
-            "SELECT * FROM audit_log WHERE at >= ? AND at < ? ORDER BY at, id",
-            (to_db(since), to_db(until)),
+            "SELECT id, at, actor, action, report_ref, detail FROM audit_log"
+            " WHERE at >= ? AND at < ?"
+            " UNION ALL SELECT id, at, 'admin:' || actor, 'broadcast_' || action, NULL,"
+            " json_object('broadcast', broadcast_id, 'detail', COALESCE(detail, ''))"
+            " FROM broadcast_audit WHERE at >= ? AND at < ? ORDER BY at, id",
+            (to_db(since), to_db(until), to_db(since), to_db(until)),
         )
         return [
             AuditEntry(
