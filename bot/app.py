@@ -17,7 +17,18 @@ from bot.context import BotContext, SafetyApplication, Services
 from bot.outbox.telegram.limiter import RateLimiter
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
-from handlers import admin, broadcast, digest, errors, myreports, news, officer, report, start
+from handlers import (
+    admin,
+    broadcast,
+    digest,
+    errors,
+    myreports,
+    news,
+    officer,
+    privacy,
+    report,
+    start,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +77,7 @@ def build_application(
     application.add_handlers(news.handlers())  # before start: it takes /start news
     application.add_handlers(broadcast.handlers())
     application.add_handlers(digest.handlers())
+    application.add_handlers(privacy.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

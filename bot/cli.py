@@ -1,5 +1,6 @@
 """The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
-poster, send news and draft "You said, we did", and try it all in the sandbox."""
+poster, send news and draft "You said, we did", list the audit log, and try it all in the
+sandbox."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
-from bot import news_command, poster_command
+from bot import audit_command, news_command, poster_command
 from bot.config import (
     TOKEN_ENV,
     ConfigError,
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path, help="where to write the copy")
     poster_command.add_parser(commands, common)
     news_command.add_parsers(commands, common)
+    audit_command.add_parser(commands, common)
     sandbox = commands.add_parser(
         "sandbox",
         parents=[common],
@@ -122,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return poster_command.run(loaded, args)
     if args.command in news_command.COMMANDS:
         return news_command.run(loaded, args)
+    if args.command == "audit":
+        return audit_command.run(loaded, args)
     if args.command == "sandbox":
         return _sandbox(loaded, args)
     return _run(loaded)

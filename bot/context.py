@@ -18,6 +18,7 @@ from bot.news.broadcasts import BroadcastService, Clock
 from bot.news.subscriptions import SubscriptionService
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
+from bot.privacy.service import PrivacyService
 from bot.reporting.draft import Draft
 from bot.reporting.service import ReportService
 from bot.telegram.request import AiohttpRequest
@@ -43,6 +44,7 @@ class Services:
     subscriptions: SubscriptionService  # a chat's choice of news topics, areas, quiet hours
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
     broadcasts: BroadcastService  # news: compose, queue, correct, withdraw
+    privacy: PrivacyService  # residents' data: /mydata, /forgetme, retention
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Set when a broadcast was queued, corrected or withdrawn: the broadcast engine waits on it.
@@ -85,6 +87,7 @@ class Services:
                 clock=clock,
             ),
             broadcasts_ready=broadcasts_ready,
+            privacy=PrivacyService(config, db, secret),
         )
 
     async def close(self) -> None:

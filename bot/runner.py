@@ -9,6 +9,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from pydantic import SecretStr
@@ -18,7 +19,7 @@ from telegram.ext import BaseHandler, ExtBot
 from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
-from bot.context import BotContext, Services
+from bot.context import BotContext, SafetyApplication, Services
 from bot.news.broadcasts import Clock  # broadcast engine wiring
 from bot.news.engine import BroadcastEngine, EngineTiming  # broadcast engine wiring
 from bot.news.heartbeat import Heartbeat
@@ -30,6 +31,7 @@ from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.news import TelegramNewsSender  # broadcast engine wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from bot.reporting.areas import place_reports
+from handlers.privacy import retention_job
 from storage.db import Database
 from storage.timestamps import utc_now
 
@@ -63,12 +65,15 @@ async def serve(
     try:
         services = Services.create(config, db, clock=clock)
         await place_reports(db, services.areas)  # reports stored before, or before areas changed
+        # Retention at start, stale drafts included: before the Application loads them.
+        await services.privacy.apply_retention(utc_now(), drafts=True)
         application = build_application(services, token, extra_handlers=extra_handlers)
         async with application:  # initialize() and, on leaving, shutdown()
             await application.bot.set_my_commands(
                 [BotCommand(name, description) for name, description in texts.COMMANDS]
             )
             await application.start()
+            _schedule_retention(application)
             # Outbox dispatcher wiring: sending starts before updates come in.
             dispatcher = _outbox_dispatcher(services, application.bot)
             dispatcher.start()
@@ -133,6 +138,14 @@ async def serve(
         if services is not None:
             await services.close()
         await db.close()
+
+
+def _schedule_retention(application: SafetyApplication) -> None:
+    """The retention job, daily while the bot runs (its first pass ran at start)."""
+    jobs = application.job_queue
+    assert jobs is not None, "PTB's job queue is installed with the bot"
+    day = timedelta(days=1)
+    jobs.run_repeating(retention_job, interval=day, first=day, name="retention")
 
 
 # -- outbox dispatcher wiring

@@ -25,7 +25,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", "Stop all news and delete your choices"),
     ("cancel", "Stop the report or the step you are in"),
     ("help", "What this bot does and how to use it"),
-    ("privacy", "What we keep about you"),
+    ("privacy", "What we keep about you, and why"),
+    ("mydata", "Everything we hold about you, as a file"),
+    ("forgetme", "Erase what we hold about you"),
     ("start", "Start again and show the menu"),
 )
 
@@ -83,21 +85,6 @@ def privacy_line() -> str:
     return (
         "Privacy: your report goes only to the teams that deal with it, you can report "
         "anonymously, and /privacy says what we keep."
-    )
-
-
-def privacy(config: Config) -> str:
-    """What the bot keeps about a resident, and why."""
-    return (
-        "<b>Your data</b>\n\n"
-        f"The {escape(config.partnership.name)} keeps what you tell us in a report (what "
-        "happened, where, when, any photos) so that the responsible team can act on it. If "
-        "you ask for updates we keep your Telegram chat so we can tell you what happened; if "
-        "you report anonymously we keep nothing that identifies you, and we cannot contact you.\n\n"
-        "Reports go only to the teams they are routed to. Hate incident reports are seen only "
-        "by the police team that deals with them.\n\n"
-        "News subscriptions keep your chat, the topics and areas you chose and, for news near "
-        "you, the place you pinned, until you /stop."
     )
 
 

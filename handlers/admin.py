@@ -56,14 +56,14 @@ async def enrol(update: Update, context: BotContext) -> None:
 
 async def revoke(update: Update, context: BotContext) -> None:
     """/revoke AGENCY USER_ID: an enrolled officer loses their rights at once."""
-    message = update.effective_message
-    if message is None or not await _admin(update, context):
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not await _admin(update, context):
         return
     args = context.args or []
     if len(args) != 2 or not args[1].isdigit():
         await message.reply_text(texts.revoke_usage(context.services.config))
         return
-    count = await context.services.officers.revoke(int(args[1]), args[0], utc_now())
+    count = await context.services.officers.revoke(user.id, int(args[1]), args[0], utc_now())
     await message.reply_text(texts.revoked(count))
 
 

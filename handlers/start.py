@@ -11,7 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import buttons, texts
 from bot.context import BotContext
-from handlers import news
+from handlers import news, privacy
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +63,6 @@ async def show_help(update: Update, context: BotContext) -> None:
     )
 
 
-async def show_privacy(update: Update, context: BotContext) -> None:
-    """Says what the bot keeps about a resident."""
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(texts.privacy(context.services.config), parse_mode=ParseMode.HTML)
-
-
 async def menu_choice(update: Update, context: BotContext) -> None:
     """Answers a tap on the main menu (once: data that is no menu entry is a stale button)."""
     query = update.callback_query
@@ -84,7 +77,7 @@ async def menu_choice(update: Update, context: BotContext) -> None:
     if choice == "help":
         await show_help(update, context)
     elif choice == "privacy":
-        await show_privacy(update, context)
+        await privacy.show_privacy(update, context)
     elif choice == "news":
         await news.send_news(update, context)
     elif choice in _NOT_YET and update.effective_chat is not None:
@@ -118,7 +111,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         CommandHandler("start", start),
         CommandHandler("help", show_help),
-        CommandHandler("privacy", show_privacy, filters=filters.ChatType.PRIVATE),
         CallbackQueryHandler(menu_choice, pattern=buttons.pattern(buttons.Menu)),
     ]
 

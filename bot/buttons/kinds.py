@@ -306,6 +306,18 @@ class NewsStop:
     """Stop all news and delete the subscriber."""
 
 
+# -- residents' data -----------------------------------------------------------------------------
+
+
+@tag("p:forget")
+@dataclass(frozen=True, slots=True)
+class ForgetMe:
+    """The answer to /forgetme: withdraw open reports, keep them open anonymously, erase (with
+    no open reports), or cancel."""
+
+    choice: Literal["withdraw", "keep", "erase", "cancel"]
+
+
 # -- what is read back ---------------------------------------------------------------------------
 
 
@@ -421,6 +433,7 @@ Button: TypeAlias = (
     | WritePublishableNote
     | ReferTo
     | LegacyReferTo
+    | ForgetMe
     | NewsScreen
     | NewsTopic
     | NewsArea

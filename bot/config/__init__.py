@@ -56,6 +56,7 @@ from bot.config.models import (
     Topic,
     Webhook,
 )
+from bot.config.privacy import Privacy, Retention
 from bot.config.problems import ConfigError, Problem
 
 __all__ = [
@@ -84,9 +85,11 @@ __all__ = [
     "Option",
     "Partnership",
     "Priority",
+    "Privacy",
     "Problem",
     "Question",
     "Reporting",
+    "Retention",
     "Route",
     "Smtp",
     "Storage",

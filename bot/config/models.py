@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.config.privacy import Privacy
 from storage.reports import Priority as Priority  # re-exported: the one definition is storage's
 
 TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -317,6 +318,7 @@ class Config(_Model):
     topics: tuple[Topic, ...] = ()
     areas: tuple[Area, ...] = ()
     disclosure: Disclosure = Disclosure()
+    privacy: Privacy = Privacy()  # the privacy notice and retention (bot.config.privacy)
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""

@@ -24,6 +24,7 @@ from bot.outbox.items import Outgoing
 from bot.outbox.telegram import reporter
 from bot.outbox.telegram.items import card, officer_buttons
 from bot.routing.rules import route
+from storage.audit import AuditRepository
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.reply_prompts import ReplyPrompt
@@ -59,6 +60,7 @@ class OfficerService:
         self._routings = RoutingRepository(db)
         self._resolutions = ResolutionRepository(db)
         self._outbox = OutboxRepository(db)
+        self._audit = AuditRepository(db)  # who did what: `safetybot audit` lists it
         # Which prompt a reply answers: the handlers of replies ask this.
         self.replies = Replies(db)
         self._roster = Roster(config, db)
@@ -72,15 +74,26 @@ class OfficerService:
 
     async def issue_code(self, admin_id: int, agency_id: str, now: datetime) -> str | None:
         """A one-time enrolment code for an agency, or None if the agency is unknown."""
-        return await self._roster.issue_code(admin_id, agency_id, now)
+        code = await self._roster.issue_code(admin_id, agency_id, now)
+        if code is not None:
+            detail = {"agency": agency_id}
+            await self._audit.record(f"admin:{admin_id}", "enrol_code", at=now, detail=detail)
+        return code
 
     async def enrol(self, user_id: int, code: str, now: datetime) -> str | None:
         """Use a code: the user becomes an officer of its agency; returns the agency id."""
-        return await self._roster.enrol(user_id, code, now)
+        agency = await self._roster.enrol(user_id, code, now)
+        if agency is not None:
+            detail = {"agency": agency}
+            await self._audit.record(f"officer:{user_id}", "enrolled", at=now, detail=detail)
+        return agency
 
-    async def revoke(self, user_id: int, agency_id: str, now: datetime) -> int:
-        """Take an enrolled officer's rights away at once."""
-        return await self._roster.revoke(user_id, agency_id, now)
+    async def revoke(self, admin_id: int, user_id: int, agency_id: str, now: datetime) -> int:
+        """Take an enrolled officer's rights away at once (recorded against ``admin_id``)."""
+        count = await self._roster.revoke(user_id, agency_id, now)
+        detail = {"agency": agency_id, "officer": user_id, "enrolments": count}
+        await self._audit.record(f"admin:{admin_id}", "revoke", at=now, detail=detail)
+        return count
 
     async def queues(
         self, chat_id: int, user_id: int, now: datetime, *, private: bool, limit: int
@@ -304,13 +317,22 @@ class OfficerService:
         self, report_id: int, agency_id: str, officer_id: int, now: datetime
     ) -> None:
         """Record that an officer was sent a report's details."""
-        await self._reports.add_event(
-            report_id,
-            actor=f"officer:{officer_id}",
-            kind="details_viewed",
-            detail={"agency": agency_id},
-            at=now,
-        )
+        async with self._db.transaction():
+            await self._reports.add_event(
+                report_id,
+                actor=f"officer:{officer_id}",
+                kind="details_viewed",
+                detail={"agency": agency_id},
+                at=now,
+            )
+            report = await self._reports.get(report_id)
+            await self._audit.record(
+                f"officer:{officer_id}",
+                "details_viewed",
+                at=now,
+                report_ref=report.ref if report else None,
+                detail={"agency": agency_id},
+            )
 
     # -- questions to the reporter
 
@@ -343,6 +365,13 @@ class OfficerService:
             )
             (outbox_id,) = await self._enqueue(
                 [reporter.question(report, agency, question, event.id)], now
+            )
+            await self._audit.record(
+                f"officer:{officer_id}",
+                "asked",
+                at=now,
+                report_ref=report.ref,
+                detail={"agency": agency_id},
             )
             await self.replies.question_queued(report, agency_id, event.id, outbox_id, now)
         return Outcome(allowed=True, changed=True, report=report, state=None)
@@ -386,6 +415,15 @@ class OfficerService:
                 kind=to,
                 detail={"agency": agency_id, **detail},
                 at=now,
+            )
+            # The audit names the officer by id; a note's words stay with the report.
+            audited: dict[str, Any] = {"agency": agency_id}
+            if "to" in detail:
+                audited["to"] = detail["to"]
+            if "note" in detail:
+                audited["note"] = bool(detail["note"])
+            await self._audit.record(
+                f"officer:{officer_id}", to, at=now, report_ref=report.ref, detail=audited
             )
         return changed
 

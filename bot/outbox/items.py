@@ -19,7 +19,9 @@ LOCATION = "location"  # a Telegram map pin
 PHOTO = "photo"  # a Telegram photo, by file id
 EMAIL = "email"  # an e-mail through the configured SMTP server
 WEBHOOK = "webhook"  # a signed HTTP POST to an agency's back office
-TELEGRAM_KINDS = (MESSAGE, LOCATION, PHOTO)
+EDIT = "edit"  # new text for a message the bot sent before (a card, after an erasure)
+DELETE = "delete"  # remove a message the bot sent (a pin or photo, within Telegram's 48 hours)
+TELEGRAM_KINDS = (MESSAGE, LOCATION, PHOTO, EDIT, DELETE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,10 @@ from telegram.warnings import PTBUserWarning
 from bot import buttons
 from bot import texts as general_texts
 from bot.context import BotContext
+from bot.privacy import texts as privacy_texts
 from bot.reporting import texts
 from bot.reporting.draft import Draft
+from handlers import privacy
 from handlers.report.answers import (
     category_chosen,
     contact_chosen,
@@ -163,6 +165,28 @@ async def help_mid_report(update: Update, context: BotContext) -> None:
     await command_mid_report(update, context)
 
 
+async def privacy_mid_report(update: Update, context: BotContext) -> None:
+    """/privacy or its button during a report: the notice, then the current question again."""
+    await ack(update)
+    await privacy.show_privacy(update, context)
+    draft = draft_of(context)
+    await ASK[(draft.step or EMERGENCY).partition(":")[0]](update, context, draft)
+
+
+async def mydata_mid_report(update: Update, context: BotContext) -> None:
+    """/mydata during a report: the file (the draft included), then the current question."""
+    await privacy.my_data(update, context)
+    draft = draft_of(context)
+    await ASK[(draft.step or EMERGENCY).partition(":")[0]](update, context, draft)
+
+
+async def forgetme_mid_report(update: Update, context: BotContext) -> None:
+    """/forgetme during a report: finish or cancel it first; the current question again."""
+    await send(update, context, privacy_texts.FINISH_REPORT_FIRST)
+    draft = draft_of(context)
+    await ASK[(draft.step or EMERGENCY).partition(":")[0]](update, context, draft)
+
+
 def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]:
     """The report conversation, and /report in groups."""
     private = filters.ChatType.PRIVATE
@@ -231,6 +255,12 @@ def handlers(timeout_minutes: int) -> list[BaseHandler[Update, BotContext, Any]]
                 CommandHandler("report", offer_resume),
                 CallbackQueryHandler(offer_resume, pattern=menu_report),
                 CommandHandler("help", help_mid_report),
+                CommandHandler("privacy", privacy_mid_report),
+                CommandHandler("mydata", mydata_mid_report),
+                CommandHandler("forgetme", forgetme_mid_report),
+                CallbackQueryHandler(
+                    privacy_mid_report, pattern=buttons.exactly(buttons.Menu("privacy"))
+                ),
                 MessageHandler(filters.COMMAND, command_mid_report),
                 CallbackQueryHandler(stale),
                 MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, unexpected),

@@ -19,6 +19,7 @@ from telegram.ext import ConversationHandler
 from bot import buttons
 from bot.config import Category, questions
 from bot.context import BotContext
+from bot.privacy import texts as privacy_texts
 from bot.reporting import texts
 from bot.reporting.draft import Draft
 from handlers.report import keyboards as kb
@@ -143,7 +144,8 @@ async def send(update: Update, context: BotContext, text: str, markup: Any = Non
 
 async def ask_emergency(update: Update, context: BotContext, draft: Draft) -> None:
     """The danger question comes before everything."""
-    await send(update, context, texts.EMERGENCY_QUESTION, kb.emergency())
+    question = f"{texts.EMERGENCY_QUESTION}\n\n{privacy_texts.report_privacy_line()}"
+    await send(update, context, question, kb.emergency())
 
 
 async def ask_category(update: Update, context: BotContext, draft: Draft) -> None:

@@ -21,6 +21,7 @@ from telegram import (
 
 from bot import buttons
 from bot.config import Category, Config, Question
+from bot.privacy import texts as privacy_texts
 from bot.reporting import texts
 
 
@@ -41,6 +42,7 @@ def emergency() -> InlineKeyboardMarkup:
         [
             [_button(texts.YES_DANGER, buttons.Emergency("yes"))],
             [_button(texts.NO_DANGER, buttons.Emergency("no"))],
+            [_button(privacy_texts.PRIVACY_BUTTON, buttons.Menu("privacy"))],
             [_button(texts.CANCEL, buttons.Cancel())],
         ]
     )

@@ -33,6 +33,7 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.Resume("restart"), "v2:r:resume:restart"),
     (b.Back(), "v2:r:back"),
     (b.Cancel(), "v2:r:cancel"),
+    (b.ForgetMe("keep"), "v2:p:forget:keep"),
     (b.CardAction("ack", 36, "sadc-waste"), "v2:o:ack:10:sadc-waste"),
     (b.ResolveNow(7, "sadc-waste", 1000), "v2:o:resn:7:sadc-waste:rs"),
     (b.WriteNote(7, "sadc-waste", 1000), "v2:o:resw:7:sadc-waste:rs"),

@@ -119,8 +119,11 @@ async def test_report_resumes_after_sigkill_with_its_answers(
 def _rewrite_draft(config_path: Path, resident: int, stored: bytes | str) -> None:
     """Replace the resident's stored user data while the bot is stopped."""
     with sqlite3.connect(config_path.parent / "safetybot.sqlite3") as db:
-        db.execute("UPDATE ptb_user_data SET data = ? WHERE user_id = ?", (stored, resident))
-        assert db.total_changes == 1
+        # The row count, not total_changes: a trigger (migration 0015) also stamps the row.
+        changed = db.execute(
+            "UPDATE ptb_user_data SET data = ? WHERE user_id = ?", (stored, resident)
+        )
+        assert changed.rowcount == 1
 
 
 def _stored_draft(config_path: Path, resident: int) -> Draft:

@@ -59,6 +59,8 @@ async def test_help_lists_categories_commands_and_partners(
         "cancel",
         "help",
         "privacy",
+        "mydata",
+        "forgetme",
         "start",
     ]
     for command in commands:

@@ -51,10 +51,12 @@ class Visit:
         )
 
     def timeouts(self) -> list[Job[BotContext]]:
-        """The timeout jobs waiting to fire, the soonest first (the bot runs no other job)."""
+        """The timeout jobs waiting to fire, the soonest first (the bot's only other job is the
+        daily retention pass)."""
         assert self.application is not None
         assert self.application.job_queue is not None
-        return sorted(self.application.job_queue.jobs(), key=lambda job: job.next_t or 0)
+        jobs = [job for job in self.application.job_queue.jobs() if job.name != "retention"]
+        return sorted(jobs, key=lambda job: job.next_t or 0)
 
     async def fire(self, job: Job[BotContext]) -> None:
         """Run a timeout job now, as the JobQueue would at its time."""

@@ -5,7 +5,10 @@ Item kinds and their payloads:
 - ``"message"``: ``text``, optional ``parse_mode``, ``reply_markup`` (a Bot API dict, e.g.
   ``{"inline_keyboard": [...]}``) and ``disable_web_page_preview``;
 - ``"location"``: ``latitude``, ``longitude``;
-- ``"photo"``: ``file_id``, optional ``caption`` and ``parse_mode``.
+- ``"photo"``: ``file_id``, optional ``caption`` and ``parse_mode``;
+- ``"edit"``: ``message_id``, ``text``, optional ``parse_mode`` and ``reply_markup`` (without
+  one the message's buttons go);
+- ``"delete"``: ``message_id``.
 
 The target is the chat id as text. Calls go through the Application's rate-limited bot, so
 they share Telegram's budget with every other call, but with ``rate_limit_args`` set to
@@ -36,7 +39,7 @@ from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.outbox.dispatcher import PermanentFailure, RetryLater
-from bot.outbox.items import LOCATION, MESSAGE, PHOTO
+from bot.outbox.items import DELETE, EDIT, LOCATION, MESSAGE, PHOTO
 from bot.outbox.telegram.limiter import OUTBOX_RETRIES, Retries
 from storage.outbox import OutboxItem
 
@@ -59,7 +62,16 @@ class TelegramSender:
         an unknown kind or a payload that lacks a field).
         """
         try:
+            if item.kind == DELETE:
+                await self._bot.delete_message(
+                    chat_id=int(item.target),
+                    message_id=int(item.payload["message_id"]),
+                    rate_limit_args=OUTBOX_RETRIES,
+                )
+                return {"message_id": int(item.payload["message_id"]), "deleted": True}
             message = await self._call(item)
+        except (KeyError, ValueError) as error:  # a delete item's malformed field
+            raise PermanentFailure(f"the {item.kind} item has a malformed field") from error
         except RetryAfter as error:
             raise RetryLater(retry_after_seconds(error), "flood control (429)") from error
         except ChatMigrated as error:
@@ -75,9 +87,11 @@ class TelegramSender:
             raise RetryLater(None, f"network or server error: {error.message}") from error
         except TelegramError as error:  # e.g. an invalid token: wait for it to be fixed
             raise RetryLater(None, f"{type(error).__name__}: {error.message}") from error
+        if isinstance(message, bool):  # an edit of an inline message answers True
+            return {"message_id": int(item.payload["message_id"])}
         return {"message_id": message.message_id}
 
-    async def _call(self, item: OutboxItem) -> Message:
+    async def _call(self, item: OutboxItem) -> Message | bool:
         payload = item.payload
         try:
             chat_id = int(item.target)
@@ -95,6 +109,16 @@ class TelegramSender:
                     chat_id=chat_id,
                     latitude=float(payload["latitude"]),
                     longitude=float(payload["longitude"]),
+                    api_kwargs=_markup(payload),
+                    rate_limit_args=OUTBOX_RETRIES,
+                )
+            if item.kind == EDIT:
+                return await self._bot.edit_message_text(
+                    chat_id=chat_id,
+                    message_id=int(payload["message_id"]),
+                    text=str(payload["text"]),
+                    parse_mode=payload.get("parse_mode"),
+                    link_preview_options=_link_preview(payload),
                     api_kwargs=_markup(payload),
                     rate_limit_args=OUTBOX_RETRIES,
                 )
