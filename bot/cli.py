@@ -1,5 +1,5 @@
 """The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
-poster, and try it all in the sandbox."""
+poster, print the statistics, export the reports, and try it all in the sandbox."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
-from bot import poster_command
+from bot import insight_command, poster_command
 from bot.config import (
     TOKEN_ENV,
     ConfigError,
@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("path", type=Path, help="where to write the copy")
     poster_command.add_parser(commands, common)
+    insight_command.add_parsers(commands, common)
     sandbox = commands.add_parser(
         "sandbox",
         parents=[common],
@@ -121,6 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return poster_command.run(loaded, args)
     if args.command == "sandbox":
         return _sandbox(loaded, args)
+    if args.command == "stats":
+        return insight_command.run_stats(loaded, args)
+    if args.command == "export":
+        return insight_command.run_export(loaded, args)
     return _run(loaded)
 
 
