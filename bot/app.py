@@ -17,7 +17,7 @@ from bot.context import BotContext, SafetyApplication, Services
 from bot.outbox.telegram.limiter import RateLimiter
 from bot.telegram.request import AiohttpRequest
 from bot.telegram.updates import PerChatUpdateProcessor
-from handlers import admin, errors, myreports, officer, report, start
+from handlers import admin, errors, myreports, officer, report, start, stats
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,7 @@ def build_application(
     application.add_handlers(myreports.handlers())
     application.add_handlers(officer.handlers())
     application.add_handlers(admin.handlers())
+    application.add_handlers(stats.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

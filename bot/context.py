@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
+from bot.insight import InsightService
 from bot.officers.service import OfficerService
 from bot.outbox.telegram.limiter import Retries
 from bot.reporting.draft import Draft
@@ -34,6 +35,7 @@ class Services:
     persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
     reports: ReportService
     officers: OfficerService
+    insight: InsightService  # the statistics of /stats
     locator: Locator
     areas: AreaMap  # the configured areas, placed on the locator's geography
     geocoder: Geocoder
@@ -63,6 +65,7 @@ class Services:
             persistence=persistence,
             reports=ReportService(config, db, secret, areas),
             officers=OfficerService(config, db),
+            insight=InsightService(config, db, areas),
             locator=locator,
             areas=areas,
             geocoder=geocoder,

@@ -48,7 +48,7 @@ def _comparison_rows(comparison: Comparison, threshold: int) -> list[Row]:
 
 def comparison_text(comparison: Comparison, stats: Statistics) -> str:
     """A comparison as an aligned table: name, earlier, later, change, percent."""
-    table = [["", _short(stats, earlier=True), _short(stats, earlier=False), "change", ""]]
+    table = [["", "earlier", "later", "change", ""]]
     for row in _comparison_rows(comparison, stats.threshold):
         table.append(
             [
@@ -62,30 +62,24 @@ def comparison_text(comparison: Comparison, stats: Statistics) -> str:
     return _align(table, (False, True, True, False, False))
 
 
-def _short(stats: Statistics, *, earlier: bool) -> str:
-    period = stats.compared if earlier else stats.period
-    return f"{period.first:%d.%m.%y}-{period.last:%d.%m.%y}"
-
-
 def responses_text(stats: Statistics) -> str:
-    """Each agency's times to acknowledge and resolve, and its share within target."""
+    """Each agency's times to acknowledge and resolve (median, 90th percentile) and its share
+    within target, a few lines each (they read on a phone)."""
     if not stats.responses:
         return "No reports were routed in the period."
-    table = [["", "routed", "ack median", "ack p90", "in time", "resolve median", "p90", "in time"]]
+    lines = []
     for r in stats.responses:
-        table.append(
-            [
-                r.name,
-                f"{r.routed:,}",
-                duration_words(r.acknowledge.median_minutes),
-                duration_words(r.acknowledge.p90_minutes),
-                share_words(r.acknowledge.share_within),
-                duration_words(r.resolve.median_minutes),
-                duration_words(r.resolve.p90_minutes),
-                share_words(r.resolve.share_within),
-            ]
-        )
-    return _align(table, (False, True, True, True, True, True, True, True))
+        lines.append(f"{r.name}: {r.routed:,} routed")
+        for verb, measure in (("acknowledged", r.acknowledge), ("resolved", r.resolve)):
+            if not measure.done:
+                lines.append(f"  {verb}: none yet, {share_words(measure.share_within)} in time")
+                continue
+            lines.append(
+                f"  {verb}: {measure.done:,}, median {duration_words(measure.median_minutes)},"
+                f" 90% within {duration_words(measure.p90_minutes)},"
+                f" {share_words(measure.share_within)} in time"
+            )
+    return "\n".join(lines)
 
 
 def repeats_text(stats: Statistics) -> str:
