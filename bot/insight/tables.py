@@ -20,7 +20,8 @@ def heading(stats: Statistics, partnership: str) -> str:
     """What the figures are: whose, which period against which."""
     lines = [
         f"{partnership}: reports seen by {stats.audience}",
-        f"{stats.period.label()} against {stats.compared.label()} ({COMPARE_WORDS[stats.compare]})",
+        f"Later: {stats.period.label()}",
+        f"Earlier: {stats.compared.label()} ({COMPARE_WORDS[stats.compare]})",
     ]
     if stats.suppressed:
         lines.append(
