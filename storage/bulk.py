@@ -86,6 +86,9 @@ async def insert_reports(
                         to_db(updated),
                         to_db_optional(routing.ack_by),
                         to_db_optional(routing.resolve_by),
+                        to_db(report.created_at),
+                        to_db_optional(routing.acknowledged_at or routing.resolved_at),
+                        to_db_optional(routing.resolved_at),
                     )
                 )
             report_rows.append(
@@ -117,7 +120,8 @@ async def insert_reports(
             )
             await db.executemany(
                 "INSERT INTO report_agencies (report_id, agency_id, state, updated_at, ack_by,"
-                " resolve_by) VALUES (?, ?, ?, ?, ?, ?)",
+                " resolve_by, routed_at, answered_at, finished_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 routing_rows,
             )
             await db.executemany(

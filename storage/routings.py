@@ -26,6 +26,32 @@ AgencyState = Literal[
 ]
 
 
+# The states that answer a report (the first of them is the agency's acknowledgement), and those
+# that finish it (its resolution); a referral answers it and leaves it to another agency. The
+# first time a routing reaches each is kept (answered_at, finished_at) for the statistics.
+ANSWERED: tuple[AgencyState, ...] = (
+    "acknowledged",
+    "in_progress",
+    "resolved",
+    "referred",
+    "closed_not_ours",
+    "closed_duplicate",
+    "closed_no_action",
+)
+FINISHED: tuple[AgencyState, ...] = (
+    "resolved",
+    "closed_not_ours",
+    "closed_duplicate",
+    "closed_no_action",
+)
+
+
+def _firsts(state: AgencyState, at: datetime) -> tuple[str | None, str | None]:
+    """The answered and finished times a move to ``state`` at ``at`` sets, if not set yet."""
+    moment = to_db(at)
+    return (moment if state in ANSWERED else None, moment if state in FINISHED else None)
+
+
 @dataclass(frozen=True, slots=True)
 class ReportAgency:
     """A report's state at one agency it was routed to."""
@@ -92,9 +118,16 @@ class RoutingRepository:
         """Route a report to an agency (state ``sent``); False if it was already routed there."""
         result = await self._db.execute(
             "INSERT INTO report_agencies (report_id, agency_id, state, updated_at, ack_by,"
-            " resolve_by) VALUES (?, ?, 'sent', ?, ?, ?)"
+            " resolve_by, routed_at) VALUES (?, ?, 'sent', ?, ?, ?, ?)"
             " ON CONFLICT (report_id, agency_id) DO NOTHING",
-            (report_id, agency_id, to_db(at), to_db_optional(ack_by), to_db_optional(resolve_by)),
+            (
+                report_id,
+                agency_id,
+                to_db(at),
+                to_db_optional(ack_by),
+                to_db_optional(resolve_by),
+                to_db(at),
+            ),
         )
         return result.rowcount > 0
 
@@ -103,9 +136,10 @@ class RoutingRepository:
     ) -> bool:
         """Change one agency's state for a report; False if not routed there."""
         result = await self._db.execute(
-            "UPDATE report_agencies SET state = ?, updated_at = ?"
+            "UPDATE report_agencies SET state = ?, updated_at = ?,"
+            " answered_at = COALESCE(answered_at, ?), finished_at = COALESCE(finished_at, ?)"
             " WHERE report_id = ? AND agency_id = ?",
-            (state, to_db(at), report_id, agency_id),
+            (state, to_db(at), *_firsts(state, at), report_id, agency_id),
         )
         return result.rowcount > 0
 
@@ -122,10 +156,12 @@ class RoutingRepository:
         pressing at once change it once); True if this call changed it."""
         marks = ", ".join("?" for _ in from_states)
         sql = (
-            "UPDATE report_agencies SET state = ?, updated_at = ?"  # noqa: S608 - the only text added is "?" placeholders
+            "UPDATE report_agencies SET state = ?, updated_at = ?,"  # noqa: S608 - the only text added is "?" placeholders
+            " answered_at = COALESCE(answered_at, ?), finished_at = COALESCE(finished_at, ?)"
             " WHERE report_id = ? AND agency_id = ? AND state IN (" + marks + ")"
         )
-        result = await self._db.execute(sql, (to, to_db(at), report_id, agency_id, *from_states))
+        params = (to, to_db(at), *_firsts(to, at), report_id, agency_id, *from_states)
+        result = await self._db.execute(sql, params)
         return result.rowcount > 0
 
     async def open_for_agency(self, agency_id: str, *, limit: int = 30) -> list[QueueEntry]:

@@ -1,9 +1,16 @@
-"""The statistics' aggregate queries: every count is made by SQLite (GROUP BY over the covering
-index of migration 0014), so a year of a busy district comes back as a few hundred rows.
+"""The statistics' aggregate queries. Every count is made by SQLite from a range of an index
+(migration 0014), so a year of a busy district costs a few index ranges, not a read of its
+reports:
 
-Periods are half-open ranges of stored UTC times, ``start <= created_at < end``; the caller turns
-its inclusive local dates into them. ``agency`` narrows every query to the reports routed to
-that agency (an officer's view).
+- counts by category, area or ward: the distinct values are found by a loose index scan (a
+  recursive query that jumps from each value to the next), then each value's reports of the
+  period are counted in its (value, created_at) index range;
+- repeat locations: the squares of the map, kept in an index, read in its order;
+- response times: from each routing's own row (routed, answered and finished times).
+
+Periods are half-open ranges of stored UTC times, ``start <= t < end``; the caller turns its
+inclusive local dates into them. ``agency`` narrows the report counts to the reports routed to
+that agency, and the response times to that agency (an officer's view).
 """
 
 from __future__ import annotations
@@ -11,32 +18,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from storage.db import Database
 from storage.timestamps import to_db
 
-# The agency states that answer a report (the first of them is its acknowledgement) and those
-# that finish it (its resolution). A referral answers it but leaves it to another agency.
-ANSWERED = (
-    "acknowledged",
-    "in_progress",
-    "resolved",
-    "referred",
-    "closed_not_ours",
-    "closed_duplicate",
-    "closed_no_action",
-)
-FINISHED = ("resolved", "closed_not_ours", "closed_duplicate", "closed_no_action")
+Dimension = Literal["category", "area_id", "ward"]
+"""What reports are counted by; each has its (column, created_at) index."""
 
-
-@dataclass(frozen=True, slots=True)
-class CountRow:
-    """How many reports of a category came from one area and ward in the period."""
-
-    category: str
-    area_id: str | None
-    ward: str | None
-    count: int
+SPOT_SQUARES = (2000, 1250)
+"""Repeat locations: squares of 1/2000 degree of latitude by 1/1250 degree of longitude (about
+55 m each way in Britain), as in the index reports_by_spot of migration 0014."""
+SPOT_SIDE_M = 55
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +51,18 @@ class DurationCount:
 
 @dataclass(frozen=True, slots=True)
 class TargetTally:
-    """An agency's routings of the period against one of their targets."""
+    """An agency's routings of the period against their targets: how many were answered
+    (finished) at all, how many can be judged (with a target, and done or past it), how many
+    were done by the target."""
 
     agency_id: str
     routed: int
-    done: int  # answered (or finished) at all
-    judged: int  # with a target, and either done or past it
-    within: int  # done by the target
+    answered: int
+    ack_judged: int
+    ack_within: int
+    finished: int
+    resolve_judged: int
+    resolve_within: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +73,16 @@ class AnswerCount:
     count: int
 
 
-def _agency_filter(agency: str | None) -> tuple[str, tuple[str, ...]]:
+_DIMENSIONS: dict[Dimension, str] = {"category": "category", "area_id": "area_id", "ward": "ward"}
+
+
+def _agency_filter(agency: str | None, column: str = "id") -> tuple[str, tuple[str, ...]]:
     if agency is None:
         return "", ()
-    return " AND id IN (SELECT report_id FROM report_agencies WHERE agency_id = ?)", (agency,)
+    return (
+        f" AND {column} IN (SELECT report_id FROM report_agencies WHERE agency_id = ?)",  # noqa: S608 - the column is ours
+        (agency,),
+    )
 
 
 class StatsRepository:
@@ -89,104 +93,128 @@ class StatsRepository:
         self._db = db
 
     async def counts(
-        self, start: datetime, end: datetime, *, agency: str | None = None
-    ) -> list[CountRow]:
-        """The period's reports counted by category, area and ward."""
-        narrow, extra = _agency_filter(agency)
-        rows = await self._db.fetchall(
-            "SELECT category, area_id, ward, COUNT(*) AS n FROM reports"  # noqa: S608 - the filter is a fixed text
-            " WHERE created_at >= ? AND created_at < ?"
-            + narrow
-            + " GROUP BY category, area_id, ward",
-            (to_db(start), to_db(end), *extra),
+        self, by: Dimension, start: datetime, end: datetime, *, agency: str | None = None
+    ) -> dict[str | None, int]:
+        """The period's reports counted by category, area or ward (None: reports without
+        one); values with no report in the period are left out."""
+        column = _DIMENSIONS[by]
+        narrow, extra = _agency_filter(agency, "r.id")
+        period = (to_db(start), to_db(end))
+        in_period = " AND r.created_at >= ? AND r.created_at < ?" + narrow
+        sql = (
+            "WITH RECURSIVE keys(k) AS ("  # noqa: S608 - the column is one of _DIMENSIONS
+            f" SELECT (SELECT MIN({column}) FROM reports)"
+            f" UNION ALL SELECT (SELECT MIN({column}) FROM reports WHERE {column} > keys.k)"
+            " FROM keys WHERE keys.k IS NOT NULL)"
+            f" SELECT k, (SELECT COUNT(*) FROM reports r WHERE r.{column} = keys.k{in_period})"
+            " AS n FROM keys WHERE k IS NOT NULL"
+            f" UNION ALL SELECT NULL, (SELECT COUNT(*) FROM reports r"
+            f" WHERE r.{column} IS NULL{in_period})"
         )
-        return [CountRow(r["category"], r["area_id"], r["ward"], r["n"]) for r in rows]
+        rows = await self._db.fetchall(sql, (*period, *extra, *period, *extra))
+        return {row[0]: row[1] for row in rows if row[1]}
 
-    async def repeat_spots(
+    async def counts_in(
         self,
+        by: Dimension,
         start: datetime,
         end: datetime,
         *,
-        cell_degrees: tuple[float, float],
-        at_least: int,
+        categories: Sequence[str],
         agency: str | None = None,
-    ) -> list[Spot]:
-        """Squares of the map (``cell_degrees`` of latitude and longitude) with at least
-        ``at_least`` of the period's reports, most reported first."""
+    ) -> dict[str | None, int]:
+        """The period's reports of these categories counted by area or ward (for the few
+        reports of the sensitive categories)."""
+        if not categories:
+            return {}
+        column = _DIMENSIONS[by]
         narrow, extra = _agency_filter(agency)
-        lat_cell, lon_cell = cell_degrees
+        marks = ", ".join("?" for _ in categories)
         rows = await self._db.fetchall(
-            "SELECT COUNT(*) AS n, MIN(area_id) AS area_id FROM reports"  # noqa: S608 - the filter is a fixed text
-            " WHERE created_at >= ? AND created_at < ? AND latitude IS NOT NULL" + narrow + ""
-            " GROUP BY CAST(ROUND(latitude / ?) AS INTEGER), CAST(ROUND(longitude / ?) AS INTEGER)"
+            f"SELECT {column}, COUNT(*) FROM reports"  # noqa: S608 - a column of _DIMENSIONS, "?" marks
+            " WHERE category IN ("
+            + marks
+            + ") AND created_at >= ? AND created_at < ?"
+            + narrow
+            + f" GROUP BY {column}",
+            (*categories, to_db(start), to_db(end), *extra),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def repeat_spots(
+        self, start: datetime, end: datetime, *, at_least: int, agency: str | None = None
+    ) -> list[Spot]:
+        """Squares of the map (:data:`SPOT_SQUARES`) with at least ``at_least`` of the
+        period's reports, most reported first."""
+        narrow, extra = _agency_filter(agency)
+        rows = await self._db.fetchall(
+            # SQLite's planner prefers the range of reports_by_created, then a sort: the squares'
+            # index (SQLite-only syntax here) reads them in order instead.
+            "SELECT COUNT(*) AS n, MIN(area_id) AS area_id FROM reports"  # noqa: S608 - a fixed text
+            " INDEXED BY reports_by_spot"
+            " WHERE latitude IS NOT NULL AND created_at >= ? AND created_at < ?"
+            + narrow
+            + " GROUP BY CAST(ROUND(latitude * 2000) AS INTEGER),"
+            " CAST(ROUND(longitude * 1250) AS INTEGER)"
             " HAVING COUNT(*) >= ? ORDER BY n DESC, area_id",
-            (to_db(start), to_db(end), *extra, lat_cell, lon_cell, at_least),
+            (to_db(start), to_db(end), *extra, at_least),
         )
         return [Spot(r["n"], r["area_id"]) for r in rows]
 
     async def durations(
         self, start: datetime, end: datetime, *, finished: bool, agency: str | None = None
     ) -> list[DurationCount]:
-        """For each agency, how many of the period's routings took each whole number of
-        minutes from the report to its first answer (or, with ``finished``, to its
-        resolution)."""
-        sql, params = self._routed(start, end, finished=finished, agency=agency)
+        """For each agency, how many of its routings made in the period took each time from
+        the routing to its first answer (or, with ``finished``, to its resolution), in
+        minutes: to the minute under 6 hours, to 10 minutes under 2 days, to the hour
+        beyond (as precise as the times are said)."""
+        done = "finished_at" if finished else "answered_at"
+        narrow = " AND agency_id = ?" if agency is not None else ""
         rows = await self._db.fetchall(
-            "SELECT agency_id, CAST(ROUND((julianday(done_at) - julianday(start_at)) * 1440)"  # noqa: S608 - built from fixed texts
-            " AS INTEGER) AS minutes, COUNT(*) AS n FROM (" + sql + ")"
-            " WHERE done_at IS NOT NULL GROUP BY agency_id, minutes",
-            params,
+            "SELECT agency_id, CAST(CASE WHEN m < 360 THEN ROUND(m)"  # noqa: S608 - fixed texts
+            " WHEN m < 2880 THEN ROUND(m / 10) * 10 ELSE ROUND(m / 60) * 60 END AS INTEGER)"
+            " AS minutes, COUNT(*) AS n FROM (SELECT agency_id,"
+            " (julianday(" + done + ") - julianday(routed_at)) * 1440 AS m FROM report_agencies"
+            " WHERE routed_at >= ? AND routed_at < ? AND " + done + " IS NOT NULL" + narrow + ")"
+            " GROUP BY agency_id, minutes",
+            (to_db(start), to_db(end), *((agency,) if agency is not None else ())),
         )
         return [DurationCount(r["agency_id"], max(r["minutes"], 0), r["n"]) for r in rows]
 
     async def target_tallies(
-        self,
-        start: datetime,
-        end: datetime,
-        *,
-        finished: bool,
-        now: datetime,
-        agency: str | None = None,
+        self, start: datetime, end: datetime, *, now: datetime, agency: str | None = None
     ) -> list[TargetTally]:
-        """For each agency, its routings of the period against the target to answer (or, with
-        ``finished``, to resolve): a routing not yet done is judged late once its target has
-        passed, and not judged while it may still be in time."""
-        sql, params = self._routed(start, end, finished=finished, agency=agency)
+        """For each agency, its routings made in the period against their targets to answer
+        and to resolve: a routing not yet done is judged late once its target has passed, and
+        not judged while it may still be in time."""
+        narrow = " AND agency_id = ?" if agency is not None else ""
+        moment = to_db(now)
         rows = await self._db.fetchall(
-            "SELECT agency_id, COUNT(*) AS routed,"  # noqa: S608 - built from fixed texts
-            " SUM(done_at IS NOT NULL) AS done,"
-            " SUM(deadline IS NOT NULL AND (done_at IS NOT NULL OR deadline <= ?)) AS judged,"
-            " SUM(deadline IS NOT NULL AND done_at IS NOT NULL AND done_at <= deadline) AS within"
-            " FROM (" + sql + ") GROUP BY agency_id ORDER BY agency_id",
-            (to_db(now), *params),
+            "SELECT agency_id, COUNT(*) AS routed,"  # noqa: S608 - fixed texts
+            " SUM(answered_at IS NOT NULL) AS answered,"
+            " SUM(ack_by IS NOT NULL AND (answered_at IS NOT NULL OR ack_by <= ?)) AS ack_judged,"
+            " SUM(ack_by IS NOT NULL AND answered_at <= ack_by) AS ack_within,"
+            " SUM(finished_at IS NOT NULL) AS finished,"
+            " SUM(resolve_by IS NOT NULL AND (finished_at IS NOT NULL OR resolve_by <= ?))"
+            " AS resolve_judged,"
+            " SUM(resolve_by IS NOT NULL AND finished_at <= resolve_by) AS resolve_within"
+            " FROM report_agencies WHERE routed_at >= ? AND routed_at < ?" + narrow + ""
+            " GROUP BY agency_id ORDER BY agency_id",
+            (moment, moment, to_db(start), to_db(end), *((agency,) if agency is not None else ())),
         )
         return [
-            TargetTally(r["agency_id"], r["routed"], r["done"], r["judged"], r["within"])
+            TargetTally(
+                agency_id=r["agency_id"],
+                routed=r["routed"],
+                answered=r["answered"],
+                ack_judged=r["ack_judged"],
+                ack_within=r["ack_within"],
+                finished=r["finished"],
+                resolve_judged=r["resolve_judged"],
+                resolve_within=r["resolve_within"],
+            )
             for r in rows
         ]
-
-    @staticmethod
-    def _routed(
-        start: datetime, end: datetime, *, finished: bool, agency: str | None
-    ) -> tuple[str, tuple[object, ...]]:
-        """The period's routings: agency, when the report came, its target, and when the
-        agency first answered (or finished) it, from the officers' events."""
-        kinds = FINISHED if finished else ANSWERED
-        marks = ", ".join("?" for _ in kinds)
-        deadline = "a.resolve_by" if finished else "a.ack_by"
-        narrow = " AND a.agency_id = ?" if agency is not None else ""
-        sql = (
-            "SELECT a.agency_id AS agency_id, r.created_at AS start_at, "  # noqa: S608 - fixed texts and "?" marks
-            + deadline
-            + " AS deadline, (SELECT MIN(e.at) FROM report_events e WHERE e.report_id = a.report_id"
-            " AND e.kind IN (" + marks + ") AND json_extract(e.detail, '$.agency') = a.agency_id)"
-            " AS done_at FROM report_agencies a JOIN reports r ON r.id = a.report_id"
-            " WHERE r.created_at >= ? AND r.created_at < ?" + narrow
-        )
-        params: tuple[object, ...] = (*kinds, to_db(start), to_db(end))
-        if agency is not None:
-            params = (*params, agency)
-        return sql, params
 
     async def answer_counts(
         self,
@@ -201,16 +229,14 @@ class StatsRepository:
         question (a multiple choice counts once for each option chosen)."""
         if not categories:
             return []
-        narrow, extra = _agency_filter(agency)
+        narrow, extra = _agency_filter(agency, "reports.id")
         marks = ", ".join("?" for _ in categories)
         rows = await self._db.fetchall(
             "SELECT j.value AS option_id, COUNT(*) AS n FROM reports,"  # noqa: S608 - fixed texts and "?" marks
             " json_each(reports.answers, ?) AS j"
-            " WHERE created_at >= ? AND created_at < ? AND category IN (" + marks + ")"
-            " AND j.value IS NOT NULL AND j.type = 'text'"
-            + narrow.replace(" id IN", " reports.id IN")
-            + " GROUP BY j.value",
-            ("$." + _json_key(question), to_db(start), to_db(end), *categories, *extra),
+            " WHERE category IN (" + marks + ") AND created_at >= ? AND created_at < ?"
+            " AND j.type = 'text'" + narrow + " GROUP BY j.value",
+            ("$." + _json_key(question), *categories, to_db(start), to_db(end), *extra),
         )
         return [AnswerCount(r["option_id"], r["n"]) for r in rows]
 

@@ -3,17 +3,14 @@ small counts of sensitive categories hidden from anyone beyond the agency that h
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
 from bot.geo.areas import AreaMap
-from bot.geo.metric import METRES_PER_DEGREE
 from bot.insight import suppress
 from bot.insight.change import Noun
 from bot.insight.model import (
@@ -27,17 +24,13 @@ from bot.insight.model import (
 from bot.insight.periods import Compare, Period
 from bot.insight.response import timing
 from storage.db import Database
-from storage.stats import CountRow, StatsRepository
+from storage.stats import SPOT_SIDE_M, Dimension, StatsRepository
 
-REPEAT_RADIUS_M = 50
-"""Reports within about this distance of each other are at the same spot: the map is cut into
-squares of this side and a square is a spot."""
 REPEAT_AT_LEAST = 3
 """A spot reported this many times in the period is a repeat location."""
 NO_AREA = "No area"
 """The row of reports without a point, or outside every configured area."""
 _WARD_VINTAGE = re.compile(r"^WD(\d\d)NM$")
-_Key = Callable[[CountRow], str | None]
 
 
 class InsightService:
@@ -65,9 +58,9 @@ class InsightService:
         counts of sensitive categories hidden (the view beyond any one agency)."""
         compared = period.compared(compare)
         hide = agency is None
-        after = await self._stats.counts(*period.bounds(self._zone), agency=agency)
-        before = await self._stats.counts(*compared.bounds(self._zone), agency=agency)
-        categories = self._categories(before, after, hide)
+        later = await self._counts(period, agency)
+        earlier = await self._counts(compared, agency)
+        categories = self._categories(earlier["category"], later["category"], hide)
         audience = "the partnership" if agency is None else self._config.agency(agency).name
         return Statistics(
             audience=audience,
@@ -78,15 +71,34 @@ class InsightService:
             suppressed=hide,
             categories=categories,
             areas=self._places(
-                "By area", before, after, lambda r: r.area_id, self._area_names(), hide
+                "By area", earlier["area_id"], later["area_id"], self._area_names(), hide
             ),
-            wards=self._wards(before, after, hide),
+            wards=self._wards(earlier["ward"], later["ward"], hide),
             responses=await self._responses(period, now, agency),
             repeats=await self._repeats(period, agency),
-            repeat_radius_m=REPEAT_RADIUS_M,
+            repeat_radius_m=SPOT_SIDE_M,
             repeat_at_least=REPEAT_AT_LEAST,
             breakdowns=await self._breakdowns(period, categories, agency, hide),
         )
+
+    async def _counts(self, period: Period, agency: str | None) -> dict[str, _Counts]:
+        """The period's counts by category, area and ward; by area and ward also those of the
+        sensitive categories alone."""
+        start, end = period.bounds(self._zone)
+        sensitive = [c.id for c in self._config.categories if c.sensitive]
+        found: dict[str, _Counts] = {}
+        dimensions: tuple[Dimension, ...] = ("category", "area_id", "ward")
+        for by in dimensions:
+            counts = await self._stats.counts(by, start, end, agency=agency)
+            only = (
+                {}
+                if by == "category"
+                else await self._stats.counts_in(
+                    by, start, end, categories=sensitive, agency=agency
+                )
+            )
+            found[by] = _Counts(counts, only)
+        return found
 
     # -- counts by category, area and ward
 
@@ -94,22 +106,18 @@ class InsightService:
         category = self._config.category(category_id)
         return category is not None and category.sensitive
 
-    def _categories(
-        self, before: Sequence[CountRow], after: Sequence[CountRow], hide: bool
-    ) -> Comparison:
+    def _categories(self, before: _Counts, after: _Counts, hide: bool) -> Comparison:
         """One row per configured category (then any no longer configured), and the total."""
-        earlier = _sum_by(before, lambda r: r.category)
-        later = _sum_by(after, lambda r: r.category)
         ids = [c.id for c in self._config.categories]
-        ids += sorted(c for c in {*earlier, *later} - set(ids) if c is not None)
+        ids += sorted(c for c in {*before.all, *after.all} - set(ids) if c is not None)
         names = {c.id: c.name for c in self._config.categories}
         flags = [self._sensitive(i) for i in ids]
         threshold = self._config.disclosure.small_count_threshold
         cells_before, total_before = suppress.column(
-            [earlier.get(i, 0) for i in ids], flags, threshold=threshold, suppress=hide
+            [before.all.get(i, 0) for i in ids], flags, threshold=threshold, suppress=hide
         )
         cells_after, total_after = suppress.column(
-            [later.get(i, 0) for i in ids], flags, threshold=threshold, suppress=hide
+            [after.all.get(i, 0) for i in ids], flags, threshold=threshold, suppress=hide
         )
         rows = tuple(
             Row(i, names.get(i, i), b, a, self._noun)
@@ -125,32 +133,30 @@ class InsightService:
     def _places(
         self,
         title: str,
-        before: Sequence[CountRow],
-        after: Sequence[CountRow],
-        key: _Key,
+        before: _Counts,
+        after: _Counts,
         names: Sequence[tuple[str | None, str]],
         hide: bool,
     ) -> Comparison:
         """Reports of every category by place. A place's count mixes its categories, so it says
-        nothing of a sensitive one; but a place whose reports are all of sensitive categories
-        is a sensitive count itself, and is hidden when small."""
-        earlier = _sum_by(before, key)
-        later = _sum_by(after, key)
-        only_sensitive = _only_sensitive([*before, *after], key, self._sensitive)
+        nothing of a sensitive one; but a place whose reports (in a period) are all of
+        sensitive categories is a sensitive count itself, and is hidden when small."""
         known = [place for place, _ in names]
         extra = sorted(
-            (p for p in {*earlier, *later} if p not in known), key=lambda p: (p is None, p or "")
+            (p for p in {*before.all, *after.all} if p not in known),
+            key=lambda p: (p is None, p or ""),
         )
         listed = [*names, *((p, p or NO_AREA) for p in extra)]
-        listed = [(p, n) for p, n in listed if earlier.get(p) or later.get(p) or p is not None]
+        listed = [
+            (p, n) for p, n in listed if p is not None or before.all.get(p) or after.all.get(p)
+        ]
         threshold = self._config.disclosure.small_count_threshold
-        flags = [p in only_sensitive for p, _ in listed]
-        cells_before, total_before = suppress.column(
-            [earlier.get(p, 0) for p, _ in listed], flags, threshold=threshold, suppress=hide
-        )
-        cells_after, total_after = suppress.column(
-            [later.get(p, 0) for p, _ in listed], flags, threshold=threshold, suppress=hide
-        )
+        columns = []
+        for counts in (before, after):
+            values = [counts.all.get(p, 0) for p, _ in listed]
+            flags = [counts.only_sensitive(p) for p, _ in listed]
+            columns.append(suppress.column(values, flags, threshold=threshold, suppress=hide))
+        (cells_before, total_before), (cells_after, total_after) = columns
         rows = tuple(
             Row(place or "", name, b, a, self._noun)
             for (place, name), b, a in zip(listed, cells_before, cells_after, strict=True)
@@ -158,9 +164,7 @@ class InsightService:
         total = Row("all", self._config.insight.total_name, total_before, total_after, self._noun)
         return Comparison(title, rows, total)
 
-    def _wards(
-        self, before: Sequence[CountRow], after: Sequence[CountRow], hide: bool
-    ) -> Comparison | None:
+    def _wards(self, before: _Counts, after: _Counts, hide: bool) -> Comparison | None:
         """By ward, where a ward file is configured (the ward a report was given is the one its
         point is in); its title says the wards' vintage where the file's name property does."""
         geography = self._config.geography
@@ -168,10 +172,10 @@ class InsightService:
             return None
         match = _WARD_VINTAGE.match(geography.ward_name_property)
         title = f"By ward ({'20' + match.group(1) + ' wards' if match else 'configured wards'})"
-        wards = sorted({r.ward for r in (*before, *after) if r.ward is not None})
+        wards = sorted(w for w in {*before.all, *after.all} if w is not None)
         names: list[tuple[str | None, str]] = [(w, w) for w in wards]
         names.append((None, "No ward"))
-        return self._places(title, before, after, lambda r: r.ward, names, hide)
+        return self._places(title, before, after, names, hide)
 
     # -- response, repeats and the sensitive categories' answers
 
@@ -180,36 +184,38 @@ class InsightService:
     ) -> tuple[AgencyResponse, ...]:
         """Each agency with reports of the period: how soon it answered and resolved them."""
         start, end = period.bounds(self._zone)
-        found = []
-        measures = []
+        histograms: list[dict[str, list[tuple[int, int]]]] = []
         for finished in (False, True):
             histogram: dict[str, list[tuple[int, int]]] = {}
             for d in await self._stats.durations(start, end, finished=finished, agency=agency):
                 histogram.setdefault(d.agency_id, []).append((d.minutes, d.count))
-            tallies = await self._stats.target_tallies(
-                start, end, finished=finished, now=now, agency=agency
-            )
-            measures.append((histogram, {t.agency_id: t for t in tallies}))
-        (ack_minutes, ack_tallies), (resolve_minutes, resolve_tallies) = measures
-        configured = [a.id for a in self._config.agencies]
-        for agency_id in [*configured, *sorted(set(ack_tallies) - set(configured))]:
-            ack = ack_tallies.get(agency_id)
-            resolve = resolve_tallies.get(agency_id)
-            if ack is None or resolve is None:
+            histograms.append(histogram)
+        ack_minutes, resolve_minutes = histograms
+        tallies = {
+            t.agency_id: t
+            for t in await self._stats.target_tallies(start, end, now=now, agency=agency)
+        }
+        names = {a.id: a.name for a in self._config.agencies}
+        order = [*names, *sorted(set(tallies) - set(names))]
+        found = []
+        for agency_id in order:
+            tally = tallies.get(agency_id)
+            if tally is None:
                 continue
-            name = next((a.name for a in self._config.agencies if a.id == agency_id), agency_id)
             found.append(
                 AgencyResponse(
                     agency_id=agency_id,
-                    name=name,
-                    routed=ack.routed,
+                    name=names.get(agency_id, agency_id),
+                    routed=tally.routed,
                     acknowledge=timing(
-                        ack_minutes.get(agency_id, []), judged=ack.judged, within=ack.within
+                        ack_minutes.get(agency_id, []),
+                        judged=tally.ack_judged,
+                        within=tally.ack_within,
                     ),
                     resolve=timing(
                         resolve_minutes.get(agency_id, []),
-                        judged=resolve.judged,
-                        within=resolve.within,
+                        judged=tally.resolve_judged,
+                        within=tally.resolve_within,
                     ),
                 )
             )
@@ -217,13 +223,8 @@ class InsightService:
 
     async def _repeats(self, period: Period, agency: str | None) -> tuple[RepeatSpot, ...]:
         """The spots reported again and again, with their area only."""
-        latitude = self._areas.projection.origin_latitude
-        cell = (
-            REPEAT_RADIUS_M / METRES_PER_DEGREE,
-            REPEAT_RADIUS_M / (METRES_PER_DEGREE * math.cos(math.radians(latitude))),
-        )
         spots = await self._stats.repeat_spots(
-            *period.bounds(self._zone), cell_degrees=cell, at_least=REPEAT_AT_LEAST, agency=agency
+            *period.bounds(self._zone), at_least=REPEAT_AT_LEAST, agency=agency
         )
         names = dict(self._area_names())
         return tuple(RepeatSpot(s.count, names.get(s.area_id, NO_AREA)) for s in spots)
@@ -279,19 +280,14 @@ class InsightService:
         return tuple(found)
 
 
-def _sum_by(rows: Iterable[CountRow], key: _Key) -> dict[str | None, int]:
-    totals: Counter[str | None] = Counter()
-    for row in rows:
-        totals[key(row)] += row.count
-    return dict(totals)
+@dataclass(frozen=True, slots=True)
+class _Counts:
+    """A period's counts by one dimension, and those of the sensitive categories alone."""
 
+    all: dict[str | None, int]
+    sensitive: dict[str | None, int]
 
-def _only_sensitive(
-    rows: Iterable[CountRow], key: _Key, sensitive: Callable[[str], bool]
-) -> set[str | None]:
-    """The places every one of whose reports is of a sensitive category."""
-    mixed: dict[str | None, bool] = {}
-    for row in rows:
-        place = key(row)
-        mixed[place] = mixed.get(place, True) and sensitive(row.category)
-    return {place for place, only in mixed.items() if only}
+    def only_sensitive(self, key: str | None) -> bool:
+        """Whether every report counted under this key is of a sensitive category."""
+        count = self.all.get(key, 0)
+        return count > 0 and self.sensitive.get(key, 0) == count
