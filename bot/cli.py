@@ -25,7 +25,6 @@ from bot.config import (
 )
 from bot.geo import GeoDataError, Locator
 from bot.geo.areas import AreaMap
-from bot.runner import serve
 from bot.sandbox import DEFAULT_PORT
 from storage.db import backup_database
 
@@ -216,4 +215,8 @@ async def _serve_until_signalled(loaded: LoadedConfig, token: SecretStr) -> None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Imported here: the bot's handlers, Telegram library and charts are no part of the other
+    # commands (an export, say, keeps its memory small without them).
+    from bot.runner import serve
+
     await serve(loaded.config, token, stop)
