@@ -78,6 +78,7 @@ async def insert_reports(
                         (report_id, to_db(routing.resolved_at), actor, "resolved", detail)
                     )
                 updated = routing.resolved_at or routing.acknowledged_at or report.created_at
+                answered = routing.acknowledged_at or routing.resolved_at
                 routing_rows.append(
                     (
                         report_id,
@@ -87,8 +88,10 @@ async def insert_reports(
                         to_db_optional(routing.ack_by),
                         to_db_optional(routing.resolve_by),
                         to_db(report.created_at),
-                        to_db_optional(routing.acknowledged_at or routing.resolved_at),
+                        to_db_optional(answered),
                         to_db_optional(routing.resolved_at),
+                        _minutes(report.created_at, answered),
+                        _minutes(report.created_at, routing.resolved_at),
                     )
                 )
             report_rows.append(
@@ -120,8 +123,8 @@ async def insert_reports(
             )
             await db.executemany(
                 "INSERT INTO report_agencies (report_id, agency_id, state, updated_at, ack_by,"
-                " resolve_by, routed_at, answered_at, finished_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " resolve_by, routed_at, answered_at, finished_at, answer_minutes, finish_minutes)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 routing_rows,
             )
             await db.executemany(
@@ -131,3 +134,8 @@ async def insert_reports(
             )
         written += len(chunk)
     return written
+
+
+def _minutes(start: datetime, end: datetime | None) -> int | None:
+    """Whole minutes from one time to another, as storage keeps a routing's response."""
+    return None if end is None else round((end - start).total_seconds() / 60)

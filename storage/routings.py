@@ -46,10 +46,25 @@ FINISHED: tuple[AgencyState, ...] = (
 )
 
 
-def _firsts(state: AgencyState, at: datetime) -> tuple[str | None, str | None]:
-    """The answered and finished times a move to ``state`` at ``at`` sets, if not set yet."""
+def _firsts(state: AgencyState, at: datetime) -> tuple[str | None, ...]:
+    """The answered and finished times a move to ``state`` at ``at`` sets, if not set yet (the
+    parameters of :data:`_SET_FIRSTS`)."""
     moment = to_db(at)
-    return (moment if state in ANSWERED else None, moment if state in FINISHED else None)
+    answered = moment if state in ANSWERED else None
+    finished = moment if state in FINISHED else None
+    return (answered, answered, answered, finished, finished, finished)
+
+
+_MINUTES_SINCE_ROUTED = "CAST(ROUND((julianday(?) - julianday(routed_at)) * 1440) AS INTEGER)"
+_SET_FIRSTS = (
+    " answer_minutes = CASE WHEN answered_at IS NULL AND ? IS NOT NULL"
+    f" THEN {_MINUTES_SINCE_ROUTED} ELSE answer_minutes END,"
+    " answered_at = COALESCE(answered_at, ?),"
+    " finish_minutes = CASE WHEN finished_at IS NULL AND ? IS NOT NULL"
+    f" THEN {_MINUTES_SINCE_ROUTED} ELSE finish_minutes END,"
+    " finished_at = COALESCE(finished_at, ?)"
+)
+"""The first answered and finished times, and the minutes since the routing, set once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +151,9 @@ class RoutingRepository:
     ) -> bool:
         """Change one agency's state for a report; False if not routed there."""
         result = await self._db.execute(
-            "UPDATE report_agencies SET state = ?, updated_at = ?,"
-            " answered_at = COALESCE(answered_at, ?), finished_at = COALESCE(finished_at, ?)"
-            " WHERE report_id = ? AND agency_id = ?",
+            "UPDATE report_agencies SET state = ?, updated_at = ?,"  # noqa: S608 - fixed texts
+            + _SET_FIRSTS
+            + " WHERE report_id = ? AND agency_id = ?",
             (state, to_db(at), *_firsts(state, at), report_id, agency_id),
         )
         return result.rowcount > 0
@@ -157,8 +172,10 @@ class RoutingRepository:
         marks = ", ".join("?" for _ in from_states)
         sql = (
             "UPDATE report_agencies SET state = ?, updated_at = ?,"  # noqa: S608 - the only text added is "?" placeholders
-            " answered_at = COALESCE(answered_at, ?), finished_at = COALESCE(finished_at, ?)"
-            " WHERE report_id = ? AND agency_id = ? AND state IN (" + marks + ")"
+            + _SET_FIRSTS
+            + " WHERE report_id = ? AND agency_id = ? AND state IN ("
+            + marks
+            + ")"
         )
         params = (to, to_db(at), *_firsts(to, at), report_id, agency_id, *from_states)
         result = await self._db.execute(sql, params)

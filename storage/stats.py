@@ -164,19 +164,20 @@ class StatsRepository:
     async def durations(
         self, start: datetime, end: datetime, *, finished: bool, agency: str | None = None
     ) -> list[DurationCount]:
-        """For each agency, how many of its routings made in the period took each time from
-        the routing to its first answer (or, with ``finished``, to its resolution), in
-        minutes: to the minute under 6 hours, to 10 minutes under 2 days, to the hour
-        beyond (as precise as the times are said)."""
-        done = "finished_at" if finished else "answered_at"
+        """For each agency, how many of its routings made in the period took each whole number
+        of minutes from the routing to its first answer (or, with ``finished``, to its
+        resolution): read in the order of the minutes index, without a sort."""
+        column, index = (
+            ("finish_minutes", "report_agencies_by_finish")
+            if finished
+            else ("answer_minutes", "report_agencies_by_answer")
+        )
         narrow = " AND agency_id = ?" if agency is not None else ""
         rows = await self._db.fetchall(
-            "SELECT agency_id, CAST(CASE WHEN m < 360 THEN ROUND(m)"  # noqa: S608 - fixed texts
-            " WHEN m < 2880 THEN ROUND(m / 10) * 10 ELSE ROUND(m / 60) * 60 END AS INTEGER)"
-            " AS minutes, COUNT(*) AS n FROM (SELECT agency_id,"
-            " (julianday(" + done + ") - julianday(routed_at)) * 1440 AS m FROM report_agencies"
-            " WHERE routed_at >= ? AND routed_at < ? AND " + done + " IS NOT NULL" + narrow + ")"
-            " GROUP BY agency_id, minutes",
+            # SQLite-only: INDEXED BY keeps the planner off the routed_at range and its sort.
+            f"SELECT agency_id, {column} AS minutes, COUNT(*) AS n"  # noqa: S608 - fixed texts
+            f" FROM report_agencies INDEXED BY {index} WHERE {column} IS NOT NULL"
+            " AND routed_at >= ? AND routed_at < ?" + narrow + f" GROUP BY agency_id, {column}",
             (to_db(start), to_db(end), *((agency,) if agency is not None else ())),
         )
         return [DurationCount(r["agency_id"], max(r["minutes"], 0), r["n"]) for r in rows]
@@ -186,35 +187,48 @@ class StatsRepository:
     ) -> list[TargetTally]:
         """For each agency, its routings made in the period against their targets to answer
         and to resolve: a routing not yet done is judged late once its target has passed, and
-        not judged while it may still be in time."""
-        narrow = " AND agency_id = ?" if agency is not None else ""
-        moment = to_db(now)
-        rows = await self._db.fetchall(
-            "SELECT agency_id, COUNT(*) AS routed,"  # noqa: S608 - fixed texts
-            " SUM(answered_at IS NOT NULL) AS answered,"
-            " SUM(ack_by IS NOT NULL AND (answered_at IS NOT NULL OR ack_by <= ?)) AS ack_judged,"
-            " SUM(ack_by IS NOT NULL AND answered_at <= ack_by) AS ack_within,"
-            " SUM(finished_at IS NOT NULL) AS finished,"
-            " SUM(resolve_by IS NOT NULL AND (finished_at IS NOT NULL OR resolve_by <= ?))"
-            " AS resolve_judged,"
-            " SUM(resolve_by IS NOT NULL AND finished_at <= resolve_by) AS resolve_within"
-            " FROM report_agencies WHERE routed_at >= ? AND routed_at < ?" + narrow + ""
-            " GROUP BY agency_id ORDER BY agency_id",
-            (moment, moment, to_db(start), to_db(end), *((agency,) if agency is not None else ())),
-        )
-        return [
-            TargetTally(
-                agency_id=r["agency_id"],
-                routed=r["routed"],
-                answered=r["answered"],
-                ack_judged=r["ack_judged"],
-                ack_within=r["ack_within"],
-                finished=r["finished"],
-                resolve_judged=r["resolve_judged"],
-                resolve_within=r["resolve_within"],
+        not judged while it may still be in time. One index range per agency."""
+        if agency is None:
+            found = await self._db.fetchall(
+                "WITH RECURSIVE keys(k) AS (SELECT (SELECT MIN(agency_id) FROM report_agencies)"
+                " UNION ALL SELECT (SELECT MIN(agency_id) FROM report_agencies"
+                " WHERE agency_id > keys.k) FROM keys WHERE keys.k IS NOT NULL)"
+                " SELECT k FROM keys WHERE k IS NOT NULL"
             )
-            for r in rows
-        ]
+            agencies = [row[0] for row in found]
+        else:
+            agencies = [agency]
+        moment = to_db(now)
+        tallies = []
+        for agency_id in agencies:
+            row = await self._db.fetchone(
+                "SELECT COUNT(*) AS routed,"
+                " SUM(answered_at IS NOT NULL) AS answered,"
+                " SUM(ack_by IS NOT NULL AND (answered_at IS NOT NULL OR ack_by <= ?))"
+                " AS ack_judged,"
+                " SUM(ack_by IS NOT NULL AND answered_at <= ack_by) AS ack_within,"
+                " SUM(finished_at IS NOT NULL) AS finished,"
+                " SUM(resolve_by IS NOT NULL AND (finished_at IS NOT NULL OR resolve_by <= ?))"
+                " AS resolve_judged,"
+                " SUM(resolve_by IS NOT NULL AND finished_at <= resolve_by) AS resolve_within"
+                " FROM report_agencies WHERE agency_id = ? AND routed_at >= ? AND routed_at < ?",
+                (moment, moment, agency_id, to_db(start), to_db(end)),
+            )
+            if row is None or not row["routed"]:
+                continue
+            tallies.append(
+                TargetTally(
+                    agency_id=agency_id,
+                    routed=row["routed"],
+                    answered=row["answered"],
+                    ack_judged=row["ack_judged"],
+                    ack_within=row["ack_within"],
+                    finished=row["finished"],
+                    resolve_judged=row["resolve_judged"],
+                    resolve_within=row["resolve_within"],
+                )
+            )
+        return tallies
 
     async def answer_counts(
         self,
