@@ -4,9 +4,11 @@ and the response times' median and 90th percentile: plain values, computed by ha
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
+from bot.config import config_from_data, config_warnings, default_config_data
 from bot.insight import Period, PeriodError, last_full_month
 from bot.insight.change import Noun, change_percent, change_words
 from bot.insight.periods import parse_compare, parse_period
@@ -142,3 +144,16 @@ def test_median_and_90th_percentile_from_counts_of_minutes() -> None:
 def test_durations_in_words(minutes: float | None, words: str) -> None:
     """Times as people say them."""
     assert duration_words(minutes) == words
+
+
+def test_check_config_warns_of_insight_questions_nobody_asks() -> None:
+    """The shipped config asks both questions; a config that names another is warned."""
+    data = default_config_data()
+    assert not [
+        w for w in config_warnings(config_from_data(data, base_dir=Path("."))) if "insight" in w
+    ]
+    data["insight"] = {"motivation_question": "why"}
+    (warning,) = [
+        w for w in config_warnings(config_from_data(data, base_dir=Path("."))) if "insight" in w
+    ]
+    assert "motivation_question = 'why'" in warning
