@@ -4,6 +4,7 @@ bot itself stores reports one by one through :class:`storage.reports.ReportRepos
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -137,5 +138,10 @@ async def insert_reports(
 
 
 def _minutes(start: datetime, end: datetime | None) -> int | None:
-    """Whole minutes from one time to another, as storage keeps a routing's response."""
-    return None if end is None else round((end - start).total_seconds() / 60)
+    """Minutes from one time to another as storage keeps a routing's response (see
+    storage.routings: to the minute, 10 minutes or hour)."""
+    if end is None:
+        return None
+    minutes = (end - start).total_seconds() / 60
+    step = 1 if minutes < 360 else 10 if minutes < 2880 else 60
+    return math.floor(minutes / step + 0.5) * step  # as SQLite's ROUND, half away from 0

@@ -33,11 +33,14 @@ SPOT_SIDE_M = 55
 
 
 @dataclass(frozen=True, slots=True)
-class Spot:
-    """A small square of the map reported again and again: how often, and its area."""
+class RepeatArea:
+    """The squares of the map in one area reported again and again: how many squares, how many
+    reports in them, the most at one square."""
 
-    count: int
     area_id: str | None
+    spots: int
+    reports: int
+    most: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,30 +146,33 @@ class StatsRepository:
 
     async def repeat_spots(
         self, start: datetime, end: datetime, *, at_least: int, agency: str | None = None
-    ) -> list[Spot]:
+    ) -> list[RepeatArea]:
         """Squares of the map (:data:`SPOT_SQUARES`) with at least ``at_least`` of the
-        period's reports, most reported first."""
+        period's reports, summed up by area (a square's area: the first of its reports'), most
+        squares first."""
         narrow, extra = _agency_filter(agency)
         rows = await self._db.fetchall(
             # SQLite's planner prefers the range of reports_by_created, then a sort: the squares'
             # index (SQLite-only syntax here) reads them in order instead.
-            "SELECT COUNT(*) AS n, MIN(area_id) AS area_id FROM reports"  # noqa: S608 - a fixed text
+            "SELECT area_id, COUNT(*) AS spots, SUM(n) AS reports, MAX(n) AS most FROM ("  # noqa: S608 - a fixed text
+            "SELECT COUNT(*) AS n, MIN(area_id) AS area_id FROM reports"
             " INDEXED BY reports_by_spot"
             " WHERE latitude IS NOT NULL AND created_at >= ? AND created_at < ?"
             + narrow
             + " GROUP BY CAST(ROUND(latitude * 2000) AS INTEGER),"
             " CAST(ROUND(longitude * 1250) AS INTEGER)"
-            " HAVING COUNT(*) >= ? ORDER BY n DESC, area_id",
+            " HAVING COUNT(*) >= ?) GROUP BY area_id ORDER BY spots DESC, area_id",
             (to_db(start), to_db(end), *extra, at_least),
         )
-        return [Spot(r["n"], r["area_id"]) for r in rows]
+        return [RepeatArea(r["area_id"], r["spots"], r["reports"], r["most"]) for r in rows]
 
     async def durations(
         self, start: datetime, end: datetime, *, finished: bool, agency: str | None = None
     ) -> list[DurationCount]:
-        """For each agency, how many of its routings made in the period took each whole number
-        of minutes from the routing to its first answer (or, with ``finished``, to its
-        resolution): read in the order of the minutes index, without a sort."""
+        """For each agency, how many of its routings made in the period took each number of
+        minutes (as storage.routings keeps them: to the minute, 10 minutes or hour) from the
+        routing to its first answer (or, with ``finished``, to its resolution): read in the
+        order of the minutes index, without a sort."""
         column, index = (
             ("finish_minutes", "report_agencies_by_finish")
             if finished

@@ -65,12 +65,14 @@ class AgencyResponse:
 
 
 @dataclass(frozen=True, slots=True)
-class RepeatSpot:
-    """One spot reported again and again in the period: how often, and its area (never the
-    street or the point)."""
+class RepeatSpots:
+    """The spots of one area reported again and again in the period: how many, how many
+    reports at them, the most at one (never the street or the point)."""
 
-    count: int
     area: str
+    spots: int
+    reports: int
+    most: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ class Statistics:
     areas: Comparison
     wards: Comparison | None
     responses: tuple[AgencyResponse, ...]
-    repeats: tuple[RepeatSpot, ...]
+    repeats: tuple[RepeatSpots, ...]
     repeat_radius_m: int
     repeat_at_least: int
     breakdowns: tuple[Breakdown, ...]

@@ -17,7 +17,7 @@ from bot.insight.model import (
     AgencyResponse,
     Breakdown,
     Comparison,
-    RepeatSpot,
+    RepeatSpots,
     Row,
     Statistics,
 )
@@ -221,13 +221,15 @@ class InsightService:
             )
         return tuple(found)
 
-    async def _repeats(self, period: Period, agency: str | None) -> tuple[RepeatSpot, ...]:
+    async def _repeats(self, period: Period, agency: str | None) -> tuple[RepeatSpots, ...]:
         """The spots reported again and again, with their area only."""
         spots = await self._stats.repeat_spots(
             *period.bounds(self._zone), at_least=REPEAT_AT_LEAST, agency=agency
         )
         names = dict(self._area_names())
-        return tuple(RepeatSpot(s.count, names.get(s.area_id, NO_AREA)) for s in spots)
+        return tuple(
+            RepeatSpots(names.get(s.area_id, NO_AREA), s.spots, s.reports, s.most) for s in spots
+        )
 
     async def _breakdowns(
         self, period: Period, categories: Comparison, agency: str | None, hide: bool

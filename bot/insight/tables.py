@@ -87,12 +87,9 @@ def repeats_text(stats: Statistics) -> str:
     """How many spots were reported again and again, and where (the area only)."""
     if not stats.repeats:
         return f"No spot was reported {stats.repeat_at_least} times or more."
-    by_area: dict[str, list[int]] = {}
-    for spot in stats.repeats:
-        by_area.setdefault(spot.area, []).append(spot.count)
     table = [["area", "spots", "reports there", "most at one spot"]]
-    for area, counts in sorted(by_area.items(), key=lambda item: (-len(item[1]), item[0])):
-        table.append([area, str(len(counts)), f"{sum(counts):,}", str(max(counts))])
+    for r in stats.repeats:
+        table.append([r.area, f"{r.spots:,}", f"{r.reports:,}", f"{r.most:,}"])
     return _align(table, (False, True, True, True))
 
 
@@ -199,8 +196,10 @@ def as_csv(stats: Statistics) -> str:
                 _number(r.resolve.share_within),
             ]
         )
-    for spot in stats.repeats:
-        writer.writerow(["Repeat location", spot.area, "", spot.count, "", "", *blank])
+    for spots in stats.repeats:
+        name = spots.area
+        writer.writerow(["Repeat locations (spots)", name, "", spots.spots, "", "", *blank])
+        writer.writerow(["Repeat locations (reports)", name, "", spots.reports, "", "", *blank])
     for breakdown in stats.breakdowns:
         for label, cell in breakdown.rows:
             writer.writerow(
@@ -276,7 +275,10 @@ def as_json(stats: Statistics) -> str:
             }
             for r in stats.responses
         ],
-        "repeat_locations": [{"area": s.area, "reports": s.count} for s in stats.repeats],
+        "repeat_locations": [
+            {"area": r.area, "spots": r.spots, "reports": r.reports, "most_at_one_spot": r.most}
+            for r in stats.repeats
+        ],
         "breakdowns": [
             {
                 "title": b.title,

@@ -14,8 +14,9 @@ CREATE INDEX reports_by_spot
 
 -- Each agency's part in a report remembers when it was routed there (at submit, or when another
 -- agency referred it on), when the agency first answered it (acknowledged, started, resolved,
--- referred or closed it) and when it finished it (resolved or closed it), and how many whole
--- minutes after the routing each came, so that response times are read from one row and their
+-- referred or closed it) and when it finished it (resolved or closed it), and how many minutes
+-- after the routing each came (to the minute under 6 hours, to 10 minutes under 2 days, to the
+-- hour beyond: as precisely as the statistics say a time), so that response times are read from one row and their
 -- distribution from an index in order. Routings stored before this step are given them from the
 -- report and the officers' events.
 ALTER TABLE report_agencies ADD COLUMN routed_at TEXT;
@@ -41,8 +42,12 @@ UPDATE report_agencies SET
     );
 
 UPDATE report_agencies SET
-    answer_minutes = CAST(ROUND((julianday(answered_at) - julianday(routed_at)) * 1440) AS INTEGER),
-    finish_minutes = CAST(ROUND((julianday(finished_at) - julianday(routed_at)) * 1440) AS INTEGER);
+    answer_minutes = (SELECT CAST(CASE WHEN m < 360 THEN ROUND(m) WHEN m < 2880
+        THEN ROUND(m / 10) * 10 ELSE ROUND(m / 60) * 60 END AS INTEGER)
+        FROM (SELECT (julianday(answered_at) - julianday(routed_at)) * 1440 AS m)),
+    finish_minutes = (SELECT CAST(CASE WHEN m < 360 THEN ROUND(m) WHEN m < 2880
+        THEN ROUND(m / 10) * 10 ELSE ROUND(m / 60) * 60 END AS INTEGER)
+        FROM (SELECT (julianday(finished_at) - julianday(routed_at)) * 1440 AS m));
 
 -- An agency's routings of a period against their targets: one range of this index per agency.
 CREATE INDEX report_agencies_for_stats

@@ -158,7 +158,9 @@ async def test_response_median_p90_and_share_within_target(admin_view: Statistic
 async def test_repeat_locations(admin_view: Statistics) -> None:
     """Three reports at one spot in March make a repeat location, given by its area only; two
     at another spot do not."""
-    assert [(s.count, s.area) for s in admin_view.repeats] == [(3, "Harpenden")]
+    assert [(r.area, r.spots, r.reports, r.most) for r in admin_view.repeats] == [
+        ("Harpenden", 1, 3, 3)
+    ]
 
 
 async def test_hate_incidents_hidden_beyond_the_police(admin_view: Statistics) -> None:
