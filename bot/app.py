@@ -28,6 +28,7 @@ from handlers import (
     privacy,
     report,
     start,
+    stats,
 )
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def build_application(
     application.add_handlers(broadcast.handlers())
     application.add_handlers(digest.handlers())
     application.add_handlers(privacy.handlers())
+    application.add_handlers(stats.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

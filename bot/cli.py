@@ -1,6 +1,6 @@
 """The ``safetybot`` command: run the bot, check a configuration, back up the database, make a
-poster, send news and draft "You said, we did", list the audit log, and try it all in the
-sandbox."""
+poster, send news and draft "You said, we did", print the statistics, export the reports, list
+the audit log, and try it all in the sandbox."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from telegram.error import InvalidToken, NetworkError
 
-from bot import audit_command, news_command, poster_command
+from bot import audit_command, insight_command, news_command, poster_command
 from bot.config import (
     TOKEN_ENV,
     ConfigError,
@@ -26,7 +26,6 @@ from bot.config import (
 )
 from bot.geo import GeoDataError, Locator
 from bot.geo.areas import AreaMap
-from bot.runner import serve
 from bot.sandbox import DEFAULT_PORT
 from storage.db import backup_database
 
@@ -76,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     poster_command.add_parser(commands, common)
     news_command.add_parsers(commands, common)
     audit_command.add_parser(commands, common)
+    insight_command.add_parsers(commands, common)
     sandbox = commands.add_parser(
         "sandbox",
         parents=[common],
@@ -128,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return audit_command.run(loaded, args)
     if args.command == "sandbox":
         return _sandbox(loaded, args)
+    if args.command == "stats":
+        return insight_command.run_stats(loaded, args)
+    if args.command == "export":
+        return insight_command.run_export(loaded, args)
     return _run(loaded)
 
 
@@ -218,4 +222,8 @@ async def _serve_until_signalled(loaded: LoadedConfig, token: SecretStr) -> None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    # Imported here: the bot's handlers, Telegram library and charts are no part of the other
+    # commands (an export, say, keeps its memory small without them).
+    from bot.runner import serve
+
     await serve(loaded.config, token, stop)

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue, Persist
 from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
+from bot.insight import InsightService
 from bot.news.broadcasts import BroadcastService, Clock
 from bot.news.subscriptions import SubscriptionService
 from bot.officers.service import OfficerService
@@ -38,6 +39,7 @@ class Services:
     persistence: SqlitePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]
     reports: ReportService
     officers: OfficerService
+    insight: InsightService  # the statistics of /stats
     locator: Locator
     areas: AreaMap  # the configured areas, placed on the locator's geography
     geocoder: Geocoder
@@ -74,6 +76,7 @@ class Services:
             persistence=persistence,
             reports=ReportService(config, db, secret, areas),
             officers=OfficerService(config, db),
+            insight=InsightService(config, db, areas),
             locator=locator,
             areas=areas,
             geocoder=geocoder,

@@ -31,6 +31,12 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Start again and show the menu"),
 )
 
+# Staff commands, listed in /help under the residents' ones (Telegram's menu keeps to those).
+STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("queue", "Officers: your agency's open reports"),
+    ("stats", "Admins and officers: the statistics, period against period"),
+)
+
 MENU_REPORT = "Report an incident"
 MENU_MY_REPORTS = "My reports"
 MENU_NEWS = "News and alerts"
@@ -68,6 +74,9 @@ def help_text(config: Config) -> str:
         "",
         "Commands:",
         *(f"/{name}: {description}" for name, description in COMMANDS),
+        "",
+        "For partnership staff:",
+        *(f"/{name}: {description}" for name, description in STAFF_COMMANDS),
         "",
         EMERGENCY,
         "",

@@ -54,15 +54,21 @@ class AuditRepository:
 
     async def between(self, since: datetime, until: datetime) -> list[AuditEntry]:
         """The entries made in ``[since, until)``, oldest first, with the admins' actions on
-        news items (``broadcast_audit``, migration 0011) among them as ``broadcast_<action>``."""
+        news items (``broadcast_audit``, migration 0011) among them as ``broadcast_<action>``
+        and the command line's exports (``export_audit``, migration 0014) as ``export``."""
         # SQLite's json_object (PostgreSQL: jsonb_build_object).
         rows = await self._db.fetchall(
             "SELECT id, at, actor, action, report_ref, detail FROM audit_log"
             " WHERE at >= ? AND at < ?"
             " UNION ALL SELECT id, at, 'admin:' || actor, 'broadcast_' || action, NULL,"
             " json_object('broadcast', broadcast_id, 'detail', COALESCE(detail, ''))"
-            " FROM broadcast_audit WHERE at >= ? AND at < ? ORDER BY at, id",
-            (to_db(since), to_db(until), to_db(since), to_db(until)),
+            " FROM broadcast_audit WHERE at >= ? AND at < ?"
+            " UNION ALL SELECT id, at, 'operator:' || operator, 'export', NULL,"
+            " json_object('from', period_from, 'to', period_to, 'format', format,"
+            " 'personal', json(CASE personal WHEN 1 THEN 'true' ELSE 'false' END),"
+            " 'reports', report_count)"
+            " FROM export_audit WHERE at >= ? AND at < ? ORDER BY at, id",
+            (to_db(since), to_db(until)) * 3,
         )
         return [
             AuditEntry(

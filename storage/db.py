@@ -188,6 +188,16 @@ class Database:
             rows: Iterable[aiosqlite.Row] = await self._conn.execute_fetchall(sql, params)
             return list(rows)
 
+    async def iterate(
+        self, sql: str, params: Params = (), *, batch: int = 500
+    ) -> AsyncIterator[list[aiosqlite.Row]]:
+        """Run a query and yield its rows a batch at a time, so that a query of millions of
+        rows never holds them all. The connection is held until the iteration ends: for the
+        commands that read the whole file (exports), not for the running bot's handlers."""
+        async with self._exclusive(), self._conn.execute(sql, params) as cursor:
+            while rows := list(await cursor.fetchmany(batch)):
+                yield rows
+
     async def fetchvalue(self, sql: str, params: Params = ()) -> Any:
         """Run a query and return the first column of its first row (or None)."""
         row = await self.fetchone(sql, params)

@@ -184,7 +184,23 @@ def config_warnings(config: Config) -> list[str]:
             "routes: some routes name wards, but no wards_boundary is named, so reports carry "
             "no ward and those routes never match."
         )
+    warnings += _insight_warnings(config)
     return warnings
+
+
+def _insight_warnings(config: Config) -> list[str]:
+    """The [insight] questions that no sensitive category asks: their statistics stay empty."""
+    asked = {q.id for c in config.categories if c.sensitive for q in c.questions}
+    insight = config.insight
+    return [
+        f"insight: {key} = {question!r} is not a question of any sensitive category, so the "
+        f"statistics have no {what}."
+        for key, question, what in (
+            ("motivation_question", insight.motivation_question, "perceived motivation"),
+            ("reporter_question", insight.reporter_question, "count of who reported"),
+        )
+        if question not in asked
+    ]
 
 
 def _check_smtp(smtp: Any) -> Iterable[Problem]:

@@ -301,6 +301,18 @@ class Disclosure(_Model):
     small_count_threshold: Annotated[StrictInt, Field(ge=2)] = 5
 
 
+class Insight(_Model):
+    """How the statistics speak: the noun of the change in words ("343 fewer crimes"), and
+    which questions of the sensitive categories give the equality monitoring of hate incidents
+    (perceived motivation) and who reported them (victim, witness, third party)."""
+
+    noun: NonEmpty = "reports"
+    noun_singular: NonEmpty = "report"
+    total_name: NonEmpty = "All reports"  # the row of every category together
+    motivation_question: Identifier = "motivation"
+    reporter_question: Identifier = "reporter"
+
+
 class Config(_Model):
     """The whole configuration, validated."""
 
@@ -319,6 +331,7 @@ class Config(_Model):
     areas: tuple[Area, ...] = ()
     disclosure: Disclosure = Disclosure()
     privacy: Privacy = Privacy()  # the privacy notice and retention (bot.config.privacy)
+    insight: Insight = Insight()
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""

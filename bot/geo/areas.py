@@ -25,6 +25,7 @@ from bot.geo.boundaries import read_features
 from bot.geo.errors import GeoDataError
 from bot.geo.gazetteer import Place
 from bot.geo.locate import Locator
+from bot.geo.metric import LocalProjection
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,17 @@ class AreaMap:
     def ids(self) -> tuple[str, ...]:
         """The area ids, in config order."""
         return tuple(shape.id for shape in self._shapes)
+
+    @property
+    def shapes(self) -> tuple[AreaShape, ...]:
+        """The areas with their geometry in metres on :attr:`projection`, in config order (for
+        drawing them)."""
+        return self._shapes
+
+    @property
+    def projection(self) -> LocalProjection:
+        """The local projection the geometries are drawn on."""
+        return self._projection
 
     @property
     def names(self) -> tuple[tuple[str, str], ...]:

@@ -72,6 +72,10 @@ class OfficerService:
         """Whether this Telegram user is a partnership admin."""
         return self._roster.is_admin(user_id)
 
+    async def agencies_of(self, user_id: int) -> list[str]:
+        """The agencies this Telegram user is an officer of (listed or enrolled)."""
+        return await self._roster.agencies_of(user_id)
+
     async def issue_code(self, admin_id: int, agency_id: str, now: datetime) -> str | None:
         """A one-time enrolment code for an agency, or None if the agency is unknown."""
         code = await self._roster.issue_code(admin_id, agency_id, now)
