@@ -127,9 +127,10 @@ class BroadcastEngine:
         progress = asyncio.create_task(self._keep_progress(broadcast.id))
         # The next batch starts while the last is still being sent (two batches of
         # ``concurrency`` recipients side by side), so that the rate limiter always has news
-        # waiting rather than an idle moment at the end of each batch. Batches go forward by chat id; once past the last, what is still
-        # pending (none, but for a chat that moved) is swept again from the first, after the
-        # batches in flight are done, so that no chat is in two batches at once.
+        # waiting rather than an idle moment at the end of each batch. Batches go forward by
+        # chat id; once past the last, what is still pending (none, but for a chat that
+        # moved) is swept again from the first, after the batches in flight are done, so that
+        # no chat is in two batches at once.
         running: list[asyncio.Task[None]] = []
         after: int | None = None
         try:
