@@ -200,12 +200,15 @@ class BroadcastRepository:
             [(broadcast_id, chat_id, int(silent), revision) for chat_id, silent in recipients],
         )
 
-    async def pending(self, broadcast_id: int, *, limit: int = 100) -> list[Delivery]:
-        """Deliveries still to make for this broadcast, in chat id order."""
+    async def pending(
+        self, broadcast_id: int, *, limit: int = 100, after: int | None = None
+    ) -> list[Delivery]:
+        """Deliveries still to make for this broadcast, in chat id order (those after chat id
+        ``after``, if given)."""
         rows = await self._db.fetchall(
             "SELECT * FROM broadcast_deliveries WHERE broadcast_id = ? AND state = 'pending'"
-            " ORDER BY chat_id LIMIT ?",
-            (broadcast_id, limit),
+            " AND chat_id > ? ORDER BY chat_id LIMIT ?",
+            (broadcast_id, -(2**63) if after is None else after, limit),
         )
         return [delivery_of(row) for row in rows]
 

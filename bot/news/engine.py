@@ -46,6 +46,12 @@ class EngineTiming:
     max_backoff_seconds: float = 60.0
 
 
+async def _finish(running: list[asyncio.Task[None]]) -> None:
+    """Wait for the batches in flight, and forget them."""
+    while running:
+        await running.pop(0)
+
+
 class _Preempted(Exception):
     """An urgent item is waiting: stop this one where it is; it resumes later."""
 
@@ -119,23 +125,49 @@ class BroadcastEngine:
         if broadcast.state in ("queued", "scheduled"):
             broadcast = await self._snapshot(broadcast)
         progress = asyncio.create_task(self._keep_progress(broadcast.id))
+        # The next batch starts while the last is still being sent (two batches of
+        # ``concurrency`` recipients side by side), so that the rate limiter always has news
+        # waiting rather than an idle moment at the end of each batch. Batches go forward by
+        # chat id; once past the last, what is still pending (none, but for a chat that
+        # moved) is swept again from the first, after the batches in flight are done, so that
+        # no chat is in two batches at once.
+        running: list[asyncio.Task[None]] = []
+        after: int | None = None
         try:
             while True:
                 current = await self._repo.get(broadcast.id)
                 assert current is not None
                 if current.withdrawn_at is not None:
+                    await _finish(running)
                     await self._close_pending(current.id, "withdrawn")
                     break
-                batch = await self._repo.pending(current.id, limit=self._timing.concurrency * 2)
-                if not batch:
-                    break
-                await self._send_batch(current, batch)
-                if not current.urgent and await self._urgent_waiting(current.id):
+                if (
+                    after is not None
+                    and not current.urgent
+                    and await self._urgent_waiting(current.id)
+                ):
+                    await _finish(running)
                     raise _Preempted
+                size = self._timing.concurrency
+                batch = await self._repo.pending(current.id, limit=size, after=after)
+                if not batch:
+                    await _finish(running)
+                    if after is None:
+                        break
+                    after = None
+                    continue
+                after = batch[-1].chat_id
+                running.append(asyncio.create_task(self._send_batch(current, batch)))
+                photo = photo_of(current)
+                if len(running) > 1 or (photo is not None and photo.file_id is None):
+                    await running.pop(0)  # (a photo is uploaded once, before the next batch)
         except _Preempted:
             logger.info("broadcast %s paused for an urgent one", broadcast.id)
             return
         finally:
+            for task in running:  # only when cancelled or failing: stop the batches too
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
             progress.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await progress

@@ -58,6 +58,22 @@ async def test_due_puts_urgent_first_and_waits_for_the_schedule(db: Database) ->
     assert await broadcasts.next_scheduled() == T0 + timedelta(hours=1)
 
 
+async def test_pending_deliveries_go_forward_by_chat_id(db: Database) -> None:
+    """The engine's next batch starts after the last chat of the one before, still being
+    sent, so no chat is in two batches; without ``after`` the list starts again."""
+    broadcasts = BroadcastRepository(db)
+    broadcast, _ = await broadcasts.create(NEW, now=T0)
+    chats = [-1001, 5, 7, 9, 12]
+    await broadcasts.add_recipients(broadcast.id, [(c, False) for c in chats])
+    first = await broadcasts.pending(broadcast.id, limit=2)
+    assert [d.chat_id for d in first] == [-1001, 5]
+    after = await broadcasts.pending(broadcast.id, limit=2, after=first[-1].chat_id)
+    assert [d.chat_id for d in after] == [7, 9]
+    await broadcasts.finish(broadcast.id, 12, "sent")
+    assert await broadcasts.pending(broadcast.id, after=9) == []
+    assert [d.chat_id for d in await broadcasts.pending(broadcast.id)] == [-1001, 5, 7, 9]
+
+
 async def test_deliveries_resume_part_by_part(db: Database) -> None:
     """Recipients are listed once; parts sent are counted with their message ids."""
     broadcasts = BroadcastRepository(db)
