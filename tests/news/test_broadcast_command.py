@@ -4,11 +4,8 @@ now, schedule, the refusals, and correcting and withdrawing what was sent."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-
-import pytest
 
 from bot.config import Config
 from bot.emulator import EmulatorClient
@@ -17,8 +14,8 @@ from bot.news import texts
 from storage.broadcasts import BroadcastRepository, BroadcastSummary
 from storage.db import Database
 from tests.support.clocks import ManualClock
-from tests.support.harness import load, running_bot
-from tests.support.news import FAST, open_db, started_users, subscribe, texts_of, wait_done
+from tests.support.harness import running_bot
+from tests.support.news import FAST, started_users, subscribe, texts_of, wait_done
 from tests.support.residents import Resident
 
 ADMIN, SECOND_ADMIN = 900001, 900002
@@ -26,23 +23,6 @@ ADMIN, SECOND_ADMIN = 900001, 900002
 
 def _has(text: str) -> Callable[[dict[str, Any]], bool]:
     return lambda m: text in (m.get("text") or m.get("caption") or "")
-
-
-@pytest.fixture
-def config(config_path: Path) -> Config:
-    return load(config_path)
-
-
-@pytest.fixture
-async def cli_db(config: Config) -> AsyncIterator[Database]:
-    db = await open_db(config)
-    yield db
-    await db.close()
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()  # Wednesday 1 May 2024, 10:00 in London
 
 
 async def _compose(client: EmulatorClient, admin: int, text: str, **send: Any) -> None:

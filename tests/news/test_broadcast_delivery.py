@@ -3,11 +3,6 @@ hours, blocked chats, faults mid-send, urgent first, resume after a kill."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from bot.config import Config
 from bot.emulator import EmulatorClient
 from bot.news.broadcasts import Areas, BroadcastService, Photo
@@ -15,10 +10,9 @@ from storage.broadcasts import BroadcastRepository, BroadcastSummary
 from storage.db import Database
 from storage.subscribers import SubscriberRepository
 from tests.support.clocks import ManualClock
-from tests.support.harness import load, running_bot
+from tests.support.harness import running_bot
 from tests.support.news import (
     FAST,
-    open_db,
     png_bytes,
     queue,
     started_users,
@@ -26,29 +20,6 @@ from tests.support.news import (
     texts_of,
     wait_done,
 )
-
-
-@pytest.fixture
-def config(config_path: Path) -> Config:
-    return load(config_path)
-
-
-@pytest.fixture
-async def cli_db(config: Config) -> AsyncIterator[Database]:
-    """The bot's database, opened as the command line opens it."""
-    db = await open_db(config)
-    yield db
-    await db.close()
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()  # 10:00 in London: not quiet hours
-
-
-@pytest.fixture
-def service(config: Config, cli_db: Database, clock: ManualClock) -> BroadcastService:
-    return BroadcastService(config, cli_db, clock=clock)
 
 
 async def test_targets_topic_and_area_and_records_every_delivery(

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.config import Config
 from bot.emulator import EmulatorClient
@@ -16,39 +13,16 @@ from bot.news.broadcasts import BroadcastService
 from storage.broadcasts import BroadcastRepository, BroadcastSummary
 from storage.db import Database
 from tests.support.clocks import ManualClock
-from tests.support.harness import BOT_ID, load, running_bot, start_bot_process
+from tests.support.harness import BOT_ID, running_bot, start_bot_process
 from tests.support.news import (
     FAST,
     greeted,
-    open_db,
     queue,
     started_users,
     subscribe,
     texts_of,
     wait_done,
 )
-
-
-@pytest.fixture
-def config(config_path: Path) -> Config:
-    return load(config_path)
-
-
-@pytest.fixture
-async def cli_db(config: Config) -> AsyncIterator[Database]:
-    db = await open_db(config)
-    yield db
-    await db.close()
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
-def service(config: Config, cli_db: Database, clock: ManualClock) -> BroadcastService:
-    return BroadcastService(config, cli_db, clock=clock)
 
 
 async def _copies(client: EmulatorClient, chat: int, text: str) -> int:
