@@ -24,6 +24,7 @@ from storage.outbox import OutboxRepository
 from storage.reports import Report, ReportRepository
 from storage.resident_data import OutboxTrace, ResidentDataRepository
 from storage.routings import RoutingRepository
+from storage.subscribers import SubscriberRepository
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +88,14 @@ class ErasureService:
         self._data = ResidentDataRepository(db)
         self._outbox = OutboxRepository(db)
         self._audit = AuditRepository(db)
+        self._subscribers = SubscriberRepository(db)
         self._agencies = {agency.id for agency in config.agencies}
 
     async def holding(self, chat_id: int) -> Holding:
         """What the bot holds that an erasure would touch."""
         own = [await self._reports.get(i) for i in await self._data.own_report_ids(chat_id)]
         reports = [r for r in own if r is not None]
-        subscribed = await self._db.fetchvalue(
-            "SELECT 1 FROM subscribers WHERE chat_id = ?", (chat_id,)
-        )
+        subscribed = await self._subscribers.get(chat_id)
         return Holding(
             open_refs=tuple(r.ref for r in reports if r.status not in CLOSED),
             closed_refs=tuple(r.ref for r in reports if r.status in CLOSED),
