@@ -15,12 +15,9 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.config import LoadedConfig
+from bot.exits import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from storage.audit import AuditEntry, AuditRepository
 from storage.db import Database
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 def _day(text: str) -> date:

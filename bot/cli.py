@@ -24,16 +24,13 @@ from bot.config import (
     load_config,
     read_token,
 )
+from bot.exits import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from bot.geo import GeoDataError, Locator
 from bot.geo.areas import AreaMap
 from bot.sandbox import DEFAULT_PORT
 from storage.db import backup_database
 
 logger = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -20,6 +20,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.config import LoadedConfig
+from bot.exits import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from bot.geo import GeoDataError, Locator
 from bot.geo.areas import AreaMap
 from bot.insight import COMPARISONS, InsightService, Period, PeriodError, last_full_month
@@ -30,9 +31,6 @@ from storage.db import Database
 from storage.exports import ExportRepository
 from storage.timestamps import utc_now
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 STATS_FORMATS = ("text", "csv", "json")
 
 

@@ -17,22 +17,11 @@ from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot.config import TOKEN_ENV, Category, LoadedConfig, read_token
+from bot.exits import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Refused
 from bot.posters import FORMATS, Format
 from bot.posters.content import poster_for
 from bot.posters.links import LinkError, report_link
 from bot.telegram.request import AiohttpRequest
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
-
-class _Refused(Exception):
-    """A reason the poster cannot be made, and the exit status that says so."""
-
-    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def add_parser(
@@ -87,7 +76,7 @@ def run(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     except (LinkError, LayoutError) as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    except _Refused as exc:
+    except Refused as exc:
         print(exc, file=sys.stderr)
         return exc.status
     print(f"Wrote {out}: a {fmt.upper()} poster whose QR code opens {link.url}")
@@ -100,7 +89,7 @@ def _category(loaded: LoadedConfig, category_id: str | None) -> Category | None:
     category = loaded.config.category(category_id)
     if category is None:
         known = ", ".join(c.id for c in loaded.config.categories)
-        raise _Refused(f"{loaded.source} has no category {category_id!r}; its categories: {known}")
+        raise Refused(f"{loaded.source} has no category {category_id!r}; its categories: {known}")
     return category
 
 
@@ -110,7 +99,7 @@ def _format_and_path(
     suffix = out.suffix.lower().removeprefix(".") if out is not None else ""
     implied = next((f for f in FORMATS if f == suffix), None)
     if fmt is not None and implied is not None and fmt != implied:
-        raise _Refused(f"--format {fmt} does not match --out {out}: give one or make them agree")
+        raise Refused(f"--format {fmt} does not match --out {out}: give one or make them agree")
     chosen = fmt or implied or "pdf"
     return chosen, out if out is not None else Path(f"poster-{category_id or 'all'}.{chosen}")
 
@@ -120,26 +109,26 @@ def _username(loaded: LoadedConfig) -> str:
     token = read_token()
     api_url = loaded.config.telegram.api_url
     if token is None:
-        raise _Refused(
+        raise Refused(
             "Which bot is the poster for? Give its username with --username NAME, or set "
             f"{TOKEN_ENV} to the bot's token so that its username can be asked of the Bot API."
         )
     try:
         username = asyncio.run(_get_me(api_url, token))
     except InvalidToken:
-        raise _Refused(
+        raise Refused(
             f"Telegram did not accept the token in {TOKEN_ENV}; give the bot's username with "
             "--username NAME instead."
         ) from None
     except TelegramError as exc:
         said = str(exc).replace(token.get_secret_value(), "<token>")
-        raise _Refused(
+        raise Refused(
             f"Could not ask the Bot API at {api_url} for the bot's username ({said}); give it "
             "with --username NAME instead.",
             EXIT_FAILURE,
         ) from None
     if not username:
-        raise _Refused(
+        raise Refused(
             f"The Bot API at {api_url} gave the bot no username; give it with --username."
         )
     return username
@@ -162,4 +151,4 @@ def _write(out: Path, data: bytes) -> None:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise _Refused(f"Could not write {out}: {exc.strerror}", EXIT_FAILURE) from None
+        raise Refused(f"Could not write {out}: {exc.strerror}", EXIT_FAILURE) from None

@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import Config, LoadedConfig
+from bot.exits import EXIT_FAILURE, EXIT_OK, Refused
 from bot.news.broadcasts import (
     COMMAND_LINE,
     Areas,
@@ -46,18 +47,6 @@ from bot.news.parts import parse
 from bot.news_command.progress import follow
 from storage.db import Database
 from storage.timestamps import utc_now
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-
-
-class _Refused(Exception):
-    """Why the command stops, and the exit status that says so."""
-
-    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def add_parsers(
@@ -127,7 +116,7 @@ def run_broadcast(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     try:
         request = _request(loaded.config, args)
         return asyncio.run(_broadcast(loaded, request))
-    except _Refused as exc:
+    except Refused as exc:
         print(exc, file=sys.stderr)
         return exc.status
 
@@ -140,15 +129,15 @@ def run_broadcasts(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     try:
         return asyncio.run(_broadcasts(loaded.config, args.cancel))
-    except _Refused as exc:
+    except Refused as exc:
         print(exc, file=sys.stderr)
         return exc.status
 
 
 def _request(config: Config, args: argparse.Namespace) -> _Request:
-    """The item and options, or :class:`_Refused` naming what is wrong."""
+    """The item and options, or :class:`Refused` naming what is wrong."""
     if args.dry_run and args.standalone:
-        raise _Refused("--dry-run sends nothing and --standalone sends: choose one.")
+        raise Refused("--dry-run sends nothing and --standalone sends: choose one.")
     topics = tuple(dict.fromkeys(args.topic))
     _known("topic", topics, [t.id for t in config.topics])
     areas = tuple(dict.fromkeys(args.area or ()))
@@ -157,7 +146,7 @@ def _request(config: Config, args: argparse.Namespace) -> _Request:
     photo = Photo(data=_read_bytes(args.photo)) if args.photo is not None else None
     at = _time(args.at, config.partnership.timezone) if args.at is not None else None
     if at is not None and args.standalone:
-        raise _Refused("--standalone sends now; to send later, leave --at to the running bot.")
+        raise Refused("--standalone sends now; to send later, leave --at to the running bot.")
     item = Item(
         html=to_telegram_html(markdown),
         topics=topics,
@@ -173,23 +162,23 @@ def _known(kind: str, given: tuple[str, ...], known: list[str]) -> None:
     unknown = [g for g in given if g not in known]
     if unknown:
         names = ", ".join(known) or "none configured"
-        raise _Refused(f"Unknown {kind}: {', '.join(unknown)}. The {kind}s are: {names}.")
+        raise Refused(f"Unknown {kind}: {', '.join(unknown)}. The {kind}s are: {names}.")
 
 
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise _Refused(f"{path} is not UTF-8 text: save it as UTF-8 Markdown.") from None
+        raise Refused(f"{path} is not UTF-8 text: save it as UTF-8 Markdown.") from None
     except OSError as exc:
-        raise _Refused(f"Could not read {path}: {exc.strerror}") from None
+        raise Refused(f"Could not read {path}: {exc.strerror}") from None
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise _Refused(f"Could not read the photo {path}: {exc.strerror}") from None
+        raise Refused(f"Could not read the photo {path}: {exc.strerror}") from None
 
 
 def _time(text: str, timezone: str) -> datetime:
@@ -197,7 +186,7 @@ def _time(text: str, timezone: str) -> datetime:
     try:
         at = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise _Refused(f"--at {text!r} is not a time written like '2026-12-24 09:00'.") from None
+        raise Refused(f"--at {text!r} is not a time written like '2026-12-24 09:00'.") from None
     return at if at.tzinfo is not None else at.replace(tzinfo=ZoneInfo(timezone))
 
 
@@ -221,7 +210,7 @@ async def _on(config: Config, db: Database, request: _Request, path: Path) -> in
         if request.at is not None:
             check_send_time(request.at, now=utc_now())
     except BroadcastRefused as exc:
-        raise _Refused(str(exc)) from None
+        raise Refused(str(exc)) from None
     reach = await service.count_recipients(request.item.topics, request.item.target)
     if request.dry_run:
         _print_parts(parts, reach)
@@ -229,7 +218,7 @@ async def _on(config: Config, db: Database, request: _Request, path: Path) -> in
     beat = await running_bot(db, utc_now())
     if request.standalone:
         if beat is not None:
-            raise _Refused(
+            raise Refused(
                 f"A bot is running on {path} (process {beat.pid}): it sends the news. "
                 "Run the command without --standalone to hand the item to it.",
                 EXIT_FAILURE,
@@ -238,7 +227,7 @@ async def _on(config: Config, db: Database, request: _Request, path: Path) -> in
 
         return await send_standalone(config, db, service, request.item)
     if beat is None and request.at is None:
-        raise _Refused(
+        raise Refused(
             f"No bot is running on {path}, so nothing would send this now; nothing was "
             "queued. Start the bot (safetybot run), or send with --standalone.",
             EXIT_FAILURE,
@@ -246,7 +235,7 @@ async def _on(config: Config, db: Database, request: _Request, path: Path) -> in
     try:
         broadcast = await service.queue(request.item, token=uuid.uuid4().hex, at=request.at)
     except BroadcastRefused as exc:
-        raise _Refused(str(exc)) from None
+        raise Refused(str(exc)) from None
     if request.at is None:
         print(f"Broadcast {broadcast.id} is queued for the running bot ({reach} subscribers).")
         return await follow(db, service, broadcast.id)
@@ -278,11 +267,11 @@ async def _broadcasts(config: Config, cancel: int | None) -> int:
         service = BroadcastService(config, db)
         if cancel is not None:
             if await service.get(cancel) is None:
-                raise _Refused(f"There is no broadcast {cancel}: see safetybot broadcasts.")
+                raise Refused(f"There is no broadcast {cancel}: see safetybot broadcasts.")
             try:
                 cancelled = await service.cancel(cancel, actor=COMMAND_LINE)
             except BroadcastRefused as exc:
-                raise _Refused(str(exc)) from None
+                raise Refused(str(exc)) from None
             print(f"Broadcast {cancelled.id} is cancelled.")
             return EXIT_OK
         overviews = await service.list()

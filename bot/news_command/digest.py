@@ -9,13 +9,10 @@ import asyncio
 import sys
 
 from bot.config import LoadedConfig
+from bot.exits import EXIT_FAILURE, EXIT_OK, EXIT_USAGE
 from bot.news.digest import DigestDrafter, Period
 from storage.db import Database
 from storage.timestamps import utc_now
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 def add_parser(

@@ -8,14 +8,12 @@ import asyncio
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from bot.exits import EXIT_FAILURE, EXIT_OK
 from bot.news.broadcasts import BroadcastService
 from bot.news.heartbeat import running_bot
 from storage.broadcasts import BroadcastSummary
 from storage.db import Database
 from storage.timestamps import utc_now
-
-EXIT_OK = 0
-EXIT_FAILURE = 1
 
 POLL_SECONDS = 0.5
 """How often the deliveries are read again."""

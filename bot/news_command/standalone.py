@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
 from bot.config import TOKEN_ENV, Config, read_token
+from bot.exits import EXIT_FAILURE, EXIT_USAGE
 from bot.news.broadcasts import BroadcastRefused, BroadcastService, Item
 from bot.news.engine import BroadcastEngine
 from bot.news.heartbeat import Heartbeat
@@ -24,9 +25,6 @@ from bot.outbox.telegram.limiter import RateLimiter, Retries
 from bot.outbox.telegram.news import TelegramNewsSender
 from bot.telegram.request import AiohttpRequest
 from storage.db import Database
-
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
 
 
 async def send_standalone(

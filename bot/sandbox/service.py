@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.config import TOKEN_ENV, LoadedConfig, load_config
 from bot.emulator import EmulatorClient, EmulatorServer
+from bot.exits import EXIT_FAILURE, EXIT_OK
 from bot.geo import load_gazetteer
 from bot.sandbox import DEFAULT_PORT, texts
 from bot.sandbox.catchers import MailCatcher, WebhookCatcher
@@ -50,8 +51,6 @@ from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILURE = 1
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SAVE_EVERY_SECONDS = 5.0  # the world is also saved while running, in case of a hard kill
 TERMINAL_BROWSERS = frozenset({"www-browser", "links", "elinks", "lynx", "w3m", "links2"})
