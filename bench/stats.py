@@ -1,8 +1,9 @@
 """The statistics over a busy district: synthetic reports (seeded) spread over three years,
 written straight into a SQLite file through storage; then the time from request to the
 finished table for a year against the year before, measured in this process (goal: under a
-second), the charts' time apart, and the peak memory of ``safetybot export`` over all of it,
-run as a child process (goal: peak RSS under 150 MB: it streams).
+second), the charts' time apart, where the table's time goes (each aggregate query timed
+alone), and the peak memory of ``safetybot export`` over all of it, run as a child process
+(goal: peak RSS under 150 MB: it streams).
 
 Run: ``python bench/stats.py [--reports 1000000] [--folder DIR] [--repeat 3]``. An existing
 database in the folder with the same number of reports is reused.
@@ -19,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from bot.insight.charts import area_map, bar_chart
 from bot.insight.tables import as_text
 from storage.bulk import BulkReport, BulkRouting, insert_reports
 from storage.db import Database
+from storage.stats import StatsRepository
 
 SEED = 20260601
 FIRST_DAY = date(2023, 1, 1)
@@ -136,6 +138,41 @@ async def _table(config: Config, areas: AreaMap, path: Path, repeat: int) -> Non
     )
 
 
+async def _breakdown(config: Config, path: Path) -> None:
+    """Where the table's time goes: each of storage's aggregates over both years, timed alone."""
+    sensitive = [c.id for c in config.categories if c.sensitive]
+    question = config.insight.motivation_question
+    now = datetime(2026, 1, 15, tzinfo=UTC)
+    years = [
+        (datetime(2025, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC)),
+        (datetime(2024, 1, 1, tzinfo=UTC), datetime(2025, 1, 1, tzinfo=UTC)),
+    ]
+    async with await Database.open(path) as db:
+        repo = StatsRepository(db)
+        queries: dict[str, Callable[[datetime, datetime], Awaitable[object]]] = {
+            "counts by category": lambda a, b: repo.counts("category", a, b),
+            "counts by area": lambda a, b: repo.counts("area_id", a, b),
+            "counts by ward": lambda a, b: repo.counts("ward", a, b),
+            "sensitive by area": lambda a, b: repo.counts_in("area_id", a, b, categories=sensitive),
+            "sensitive by ward": lambda a, b: repo.counts_in("ward", a, b, categories=sensitive),
+            "repeat locations": lambda a, b: repo.repeat_spots(a, b, at_least=3),
+            "time to answer": lambda a, b: repo.durations(a, b, finished=False),
+            "time to resolve": lambda a, b: repo.durations(a, b, finished=True),
+            "within target": lambda a, b: repo.target_tallies(a, b, now=now),
+            "motivations": lambda a, b: repo.answer_counts(
+                a, b, categories=sensitive, question=question
+            ),
+        }
+        print("where the time goes (each query, one year, median of both years):")
+        for name, query in queries.items():
+            runs = []
+            for start, end in years:
+                started = time.perf_counter()
+                await query(start, end)
+                runs.append(time.perf_counter() - started)
+            print(f"  {name:<20} {statistics.median(runs):.3f} s")
+
+
 _LAUNCHER = """
 import os, subprocess, sys
 child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
@@ -200,6 +237,7 @@ def main() -> None:
     asyncio.run(_fill(config, areas, path, args.reports))
     print(f"database: {path.stat().st_size / 2**20:.0f} MB")
     asyncio.run(_table(config, areas, path, args.repeat))
+    asyncio.run(_breakdown(config, path))
     for fmt in ("csv", "open311"):
         _export_rss(config_path, fmt)
 
