@@ -1,4 +1,5 @@
-"""The SQLite database: one connection, pragmas, migrations, transactions and backups."""
+"""The SQLite database: one shared connection (and a read-only one beside it for the long
+aggregates), pragmas, migrations, transactions and backups."""
 
 from __future__ import annotations
 
@@ -56,6 +57,8 @@ class Database:
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._depth = 0
+        self._aside: aiosqlite.Connection | None = None
+        self._aside_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -80,7 +83,11 @@ class Database:
         return self._path
 
     async def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (and the reading one beside it, if opened)."""
+        async with self._aside_lock:
+            if self._aside is not None:
+                await self._aside.close()
+                self._aside = None
         async with self._exclusive():
             await self._conn.close()
         logger.debug("database closed at %s", self._path)
@@ -186,6 +193,19 @@ class Database:
         """Run a query and return all its rows, in one round trip to the database thread."""
         async with self._exclusive():
             rows: Iterable[aiosqlite.Row] = await self._conn.execute_fetchall(sql, params)
+            return list(rows)
+
+    async def fetchall_aside(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        """Run a long read-only query on a second connection of its own (read-only, opened at
+        first use), so that it does not hold the shared connection while it runs and the two
+        run side by side, each on its own core: for the statistics' aggregates, which would
+        otherwise keep every resident's handler waiting. It sees what has been committed (WAL
+        lets a reader and the writer go on together), not the caller's open transaction."""
+        async with self._aside_lock:
+            if self._aside is None:
+                uri = await asyncio.to_thread(_existing_file_uri, self._path)
+                self._aside = await _connect(f"{uri}?mode=ro", uri=True)
+            rows: Iterable[aiosqlite.Row] = await self._aside.execute_fetchall(sql, params)
             return list(rows)
 
     async def iterate(

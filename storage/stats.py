@@ -6,7 +6,13 @@ reports:
   recursive query that jumps from each value to the next), then each value's reports of the
   period are counted in its (value, created_at) index range;
 - repeat locations: the squares of the map, kept in an index, read in its order;
-- response times: from each routing's own row (routed, answered and finished times).
+- response times: from each routing's own row (routed, answered and finished times); the
+  targets met from the month-by-month tallies of migration 0016, with the ragged ends of a
+  period and the routings still waiting read from the rows themselves.
+
+The long scans (repeat locations, response times) run on the database's reading connection
+beside the shared one (:meth:`storage.db.Database.fetchall_aside`), so a caller that gathers
+them with the others has two cores at work and the bot's handlers are not kept waiting.
 
 Periods are half-open ranges of stored UTC times, ``start <= t < end``; the caller turns its
 inclusive local dates into them. ``agency`` narrows the report counts to the reports routed to
@@ -17,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from storage.db import Database
@@ -151,7 +157,7 @@ class StatsRepository:
         period's reports, summed up by area (a square's area: the first of its reports'), most
         squares first."""
         narrow, extra = _agency_filter(agency)
-        rows = await self._db.fetchall(
+        rows = await self._db.fetchall_aside(
             # SQLite's planner prefers the range of reports_by_created, then a sort: the squares'
             # index (SQLite-only syntax here) reads them in order instead.
             "SELECT area_id, COUNT(*) AS spots, SUM(n) AS reports, MAX(n) AS most FROM ("  # noqa: S608 - a fixed text
@@ -171,42 +177,150 @@ class StatsRepository:
     ) -> list[DurationCount]:
         """For each agency, how many of its routings made in the period took each number of
         minutes (as storage.routings keeps them: to the minute, 10 minutes or hour) from the
-        routing to its first answer (or, with ``finished``, to its resolution): read in the
-        order of the minutes index, without a sort."""
-        column, index = (
-            ("finish_minutes", "report_agencies_by_finish")
-            if finished
-            else ("answer_minutes", "report_agencies_by_answer")
-        )
+        routing to its first answer (or, with ``finished``, to its resolution): the whole UTC
+        months from the monthly distribution of migration 0016, the ends that are not whole
+        months from :meth:`durations_counted`."""
+        months = _whole_months(start, end)
+        if months is None:
+            return await self.durations_counted(start, end, finished=finished, agency=agency)
+        first, last = months
         narrow = " AND agency_id = ?" if agency is not None else ""
-        rows = await self._db.fetchall(
-            # SQLite-only: INDEXED BY keeps the planner off the routed_at range and its sort.
-            f"SELECT agency_id, {column} AS minutes, COUNT(*) AS n"  # noqa: S608 - fixed texts
-            f" FROM report_agencies INDEXED BY {index} WHERE {column} IS NOT NULL"
-            " AND routed_at >= ? AND routed_at < ?" + narrow + f" GROUP BY agency_id, {column}",
-            (to_db(start), to_db(end), *((agency,) if agency is not None else ())),
+        rows = await self._db.fetchall_aside(
+            "SELECT agency_id, minutes, SUM(n) AS n FROM routing_minutes"  # noqa: S608 - fixed texts
+            " WHERE kind = ? AND month >= ? AND month < ?"
+            + narrow
+            + " GROUP BY agency_id, minutes",
+            (
+                "finish" if finished else "answer",
+                _month(first),
+                _month(last),
+                *((agency,) if agency is not None else ()),
+            ),
         )
-        return [DurationCount(r["agency_id"], max(r["minutes"], 0), r["n"]) for r in rows]
+        summed: dict[tuple[str, int], int] = {
+            (r["agency_id"], max(r["minutes"], 0)): r["n"] for r in rows if r["n"]
+        }
+        for edge in ((start, first), (last, end)):
+            if edge[0] < edge[1]:
+                for d in await self.durations_counted(*edge, finished=finished, agency=agency):
+                    key = (d.agency_id, d.minutes)
+                    summed[key] = summed.get(key, 0) + d.count
+        return [DurationCount(a, m, n) for (a, m), n in sorted(summed.items())]
+
+    async def durations_counted(
+        self, start: datetime, end: datetime, *, finished: bool, agency: str | None = None
+    ) -> list[DurationCount]:
+        """:meth:`durations` counted from the routings themselves: one index range per agency
+        (for short periods and the ends of long ones, and a check of the distribution)."""
+        column = "finish_minutes" if finished else "answer_minutes"
+        found: dict[tuple[str, int], int] = {}
+        for agency_id in await self._agencies(agency):
+            rows = await self._db.fetchall_aside(
+                f"SELECT {column} AS minutes, COUNT(*) AS n"  # noqa: S608 - fixed texts
+                " FROM report_agencies INDEXED BY report_agencies_for_stats"
+                " WHERE agency_id = ? AND routed_at >= ? AND routed_at < ?"
+                f" AND {column} IS NOT NULL GROUP BY {column}",
+                (agency_id, to_db(start), to_db(end)),
+            )
+            for r in rows:
+                key = (agency_id, max(r["minutes"], 0))
+                found[key] = found.get(key, 0) + r["n"]
+        return [DurationCount(a, m, n) for (a, m), n in sorted(found.items())]
+
+    async def _agencies(self, agency: str | None) -> list[str]:
+        """The agencies with routings (a loose scan of the routings' agency index), or the one
+        asked for."""
+        if agency is not None:
+            return [agency]
+        found = await self._db.fetchall(
+            "WITH RECURSIVE keys(k) AS (SELECT (SELECT MIN(agency_id) FROM report_agencies)"
+            " UNION ALL SELECT (SELECT MIN(agency_id) FROM report_agencies"
+            " WHERE agency_id > keys.k) FROM keys WHERE keys.k IS NOT NULL)"
+            " SELECT k FROM keys WHERE k IS NOT NULL"
+        )
+        return [row[0] for row in found]
 
     async def target_tallies(
         self, start: datetime, end: datetime, *, now: datetime, agency: str | None = None
     ) -> list[TargetTally]:
         """For each agency, its routings made in the period against their targets to answer
         and to resolve: a routing not yet done is judged late once its target has passed, and
-        not judged while it may still be in time. One index range per agency."""
-        if agency is None:
-            found = await self._db.fetchall(
-                "WITH RECURSIVE keys(k) AS (SELECT (SELECT MIN(agency_id) FROM report_agencies)"
-                " UNION ALL SELECT (SELECT MIN(agency_id) FROM report_agencies"
-                " WHERE agency_id > keys.k) FROM keys WHERE keys.k IS NOT NULL)"
-                " SELECT k FROM keys WHERE k IS NOT NULL"
+        not judged while it may still be in time. The whole UTC months of the period come from
+        the monthly tallies, with the routings still waiting counted against ``now``; the ends
+        that are not whole months from :meth:`target_tallies_counted`."""
+        months = _whole_months(start, end)
+        if months is None:
+            return await self.target_tallies_counted(start, end, now=now, agency=agency)
+        first, last = months
+        parts = [await self._monthly(first, last, now=now, agency=agency)]
+        if start < first:
+            parts.append(await self.target_tallies_counted(start, first, now=now, agency=agency))
+        if last < end:
+            parts.append(await self.target_tallies_counted(last, end, now=now, agency=agency))
+        summed: dict[str, list[int]] = {}
+        for part in parts:
+            for tally in part:
+                into = summed.setdefault(tally.agency_id, [0] * 7)
+                for i, value in enumerate(_tally_values(tally)):
+                    into[i] += value
+        return [
+            TargetTally(agency_id, *values)
+            for agency_id, values in sorted(summed.items())
+            if values[0]
+        ]
+
+    async def _monthly(
+        self, first: datetime, last: datetime, *, now: datetime, agency: str | None
+    ) -> list[TargetTally]:
+        """The tallies of the whole months from ``first`` to ``last`` (UTC month starts)."""
+        narrow = " AND agency_id = ?" if agency is not None else ""
+        extra = (agency,) if agency is not None else ()
+        rows = await self._db.fetchall(
+            "SELECT agency_id, SUM(routed) AS routed, SUM(answered) AS answered,"  # noqa: S608 - fixed texts
+            " SUM(ack_answered) AS ack_answered, SUM(ack_within) AS ack_within,"
+            " SUM(finished) AS finished, SUM(resolve_finished) AS resolve_finished,"
+            " SUM(resolve_within) AS resolve_within FROM routing_tallies"
+            " WHERE month >= ? AND month < ?" + narrow + " GROUP BY agency_id",
+            (_month(first), _month(last), *extra),
+        )
+        period = (to_db(first), to_db(last))
+        late: list[dict[str, int]] = []
+        for index, done, target in (
+            ("report_agencies_unanswered", "answered_at", "ack_by"),
+            ("report_agencies_unfinished", "finished_at", "resolve_by"),
+        ):
+            waiting = await self._db.fetchall(
+                # SQLite-only: INDEXED BY reads the few routings still waiting, not the period.
+                f"SELECT agency_id, SUM({target} <= ?) AS n"  # noqa: S608 - fixed texts
+                f" FROM report_agencies INDEXED BY {index} WHERE {done} IS NULL"
+                " AND routed_at >= ? AND routed_at < ?" + narrow + " GROUP BY agency_id",
+                (to_db(now), *period, *extra),
             )
-            agencies = [row[0] for row in found]
-        else:
-            agencies = [agency]
+            late.append({row["agency_id"]: row["n"] or 0 for row in waiting})
+        late_answer, late_finish = late
+        return [
+            TargetTally(
+                agency_id=row["agency_id"],
+                routed=row["routed"],
+                answered=row["answered"],
+                ack_judged=row["ack_answered"] + late_answer.get(row["agency_id"], 0),
+                ack_within=row["ack_within"],
+                finished=row["finished"],
+                resolve_judged=row["resolve_finished"] + late_finish.get(row["agency_id"], 0),
+                resolve_within=row["resolve_within"],
+            )
+            for row in rows
+            if row["routed"]
+        ]
+
+    async def target_tallies_counted(
+        self, start: datetime, end: datetime, *, now: datetime, agency: str | None = None
+    ) -> list[TargetTally]:
+        """:meth:`target_tallies` counted from the routings themselves: one index range per
+        agency (for short periods and the ends of long ones, and a check of the tallies)."""
         moment = to_db(now)
         tallies = []
-        for agency_id in agencies:
+        for agency_id in await self._agencies(agency):
             row = await self._db.fetchone(
                 "SELECT COUNT(*) AS routed,"
                 " SUM(answered_at IS NOT NULL) AS answered,"
@@ -226,12 +340,12 @@ class StatsRepository:
                 TargetTally(
                     agency_id=agency_id,
                     routed=row["routed"],
-                    answered=row["answered"],
-                    ack_judged=row["ack_judged"],
-                    ack_within=row["ack_within"],
-                    finished=row["finished"],
-                    resolve_judged=row["resolve_judged"],
-                    resolve_within=row["resolve_within"],
+                    answered=row["answered"] or 0,
+                    ack_judged=row["ack_judged"] or 0,
+                    ack_within=row["ack_within"] or 0,
+                    finished=row["finished"] or 0,
+                    resolve_judged=row["resolve_judged"] or 0,
+                    resolve_within=row["resolve_within"] or 0,
                 )
             )
         return tallies
@@ -264,3 +378,31 @@ class StatsRepository:
 def _json_key(key: str) -> str:
     """A question id as a JSON path member (ids are lower-case letters, digits, - and _)."""
     return '"' + key.replace('"', "") + '"'
+
+
+def _tally_values(tally: TargetTally) -> tuple[int, ...]:
+    return (
+        tally.routed,
+        tally.answered,
+        tally.ack_judged,
+        tally.ack_within,
+        tally.finished,
+        tally.resolve_judged,
+        tally.resolve_within,
+    )
+
+
+def _month(moment: datetime) -> str:
+    """The month key of routing_tallies: the UTC month, 'YYYY-MM'."""
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def _whole_months(start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
+    """The first and last UTC month starts within ``start`` to ``end`` (the whole months of the
+    period lie between them), or None when the period holds no whole month."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    first = datetime(start.year, start.month, 1, tzinfo=UTC)
+    if first < start:
+        first = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
+    last = datetime(end.year, end.month, 1, tzinfo=UTC)
+    return (first, last) if first < last else None

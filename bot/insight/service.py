@@ -3,13 +3,14 @@ small counts of sensitive categories hidden from anyone beyond the agency that h
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.config import Config
+from bot.config import Category, Config
 from bot.geo.areas import AreaMap
 from bot.insight import suppress
 from bot.insight.change import Noun
@@ -58,8 +59,15 @@ class InsightService:
         counts of sensitive categories hidden (the view beyond any one agency)."""
         compared = period.compared(compare)
         hide = agency is None
-        later = await self._counts(period, agency)
-        earlier = await self._counts(compared, agency)
+        # Gathered: the long scans (repeats, response times) run on storage's reading
+        # connection while the counts run on the shared one.
+        later, earlier, responses, repeats, answers = await asyncio.gather(
+            self._counts(period, agency),
+            self._counts(compared, agency),
+            self._responses(period, now, agency),
+            self._repeats(period, agency),
+            self._answers(period, agency),
+        )
         categories = self._categories(earlier["category"], later["category"], hide)
         audience = "the partnership" if agency is None else self._config.agency(agency).name
         return Statistics(
@@ -74,11 +82,11 @@ class InsightService:
                 "By area", earlier["area_id"], later["area_id"], self._area_names(), hide
             ),
             wards=self._wards(earlier["ward"], later["ward"], hide),
-            responses=await self._responses(period, now, agency),
-            repeats=await self._repeats(period, agency),
+            responses=responses,
+            repeats=repeats,
             repeat_radius_m=SPOT_SIDE_M,
             repeat_at_least=REPEAT_AT_LEAST,
-            breakdowns=await self._breakdowns(period, categories, agency, hide),
+            breakdowns=self._breakdowns(answers, categories, hide),
         )
 
     async def _counts(self, period: Period, agency: str | None) -> dict[str, _Counts]:
@@ -184,17 +192,19 @@ class InsightService:
     ) -> tuple[AgencyResponse, ...]:
         """Each agency with reports of the period: how soon it answered and resolved them."""
         start, end = period.bounds(self._zone)
+        answered, finished, targets = await asyncio.gather(
+            self._stats.durations(start, end, finished=False, agency=agency),
+            self._stats.durations(start, end, finished=True, agency=agency),
+            self._stats.target_tallies(start, end, now=now, agency=agency),
+        )
         histograms: list[dict[str, list[tuple[int, int]]]] = []
-        for finished in (False, True):
+        for durations in (answered, finished):
             histogram: dict[str, list[tuple[int, int]]] = {}
-            for d in await self._stats.durations(start, end, finished=finished, agency=agency):
+            for d in durations:
                 histogram.setdefault(d.agency_id, []).append((d.minutes, d.count))
             histograms.append(histogram)
         ack_minutes, resolve_minutes = histograms
-        tallies = {
-            t.agency_id: t
-            for t in await self._stats.target_tallies(start, end, now=now, agency=agency)
-        }
+        tallies = {t.agency_id: t for t in targets}
         names = {a.id: a.name for a in self._config.agencies}
         order = [*names, *sorted(set(tallies) - set(names))]
         found = []
@@ -231,38 +241,57 @@ class InsightService:
             RepeatSpots(names.get(s.area_id, NO_AREA), s.spots, s.reports, s.most) for s in spots
         )
 
-    async def _breakdowns(
-        self, period: Period, categories: Comparison, agency: str | None, hide: bool
-    ) -> tuple[Breakdown, ...]:
-        """For the sensitive categories that ask them, the perceived motivation and who
-        reported, each option's count in the period. Who reported adds up to the categories'
-        count, shown as the category table shows it (hidden there, hidden here)."""
+    def _asking(self, question_id: str) -> list[Category]:
+        """The sensitive categories that ask this question."""
+        return [
+            c
+            for c in self._config.categories
+            if c.sensitive and any(q.id == question_id for q in c.questions)
+        ]
+
+    def _questions(self) -> tuple[tuple[str, str, bool], ...]:
+        """The breakdowns: question, title, and whether its options add up to the categories'
+        count (one answer each)."""
         insight = self._config.insight
-        threshold = self._config.disclosure.small_count_threshold
-        found = []
-        for question_id, title, adds_up in (
+        return (
             (insight.motivation_question, "Perceived motivation", False),
             (insight.reporter_question, "Who reported", True),
-        ):
-            asking = [
-                c
-                for c in self._config.categories
-                if c.sensitive and any(q.id == question_id for q in c.questions)
-            ]
+        )
+
+    async def _answers(self, period: Period, agency: str | None) -> dict[str, dict[str, int]]:
+        """For each breakdown's question, how many of the period's reports chose each option."""
+        found = {}
+        for question_id, _title, _adds_up in self._questions():
+            asking = self._asking(question_id)
             if not asking:
                 continue
-            labels: dict[str, str] = {}
-            for category in asking:
-                for question in category.questions:
-                    if question.id == question_id:
-                        labels.update({o.id: o.label for o in question.options})
             counts = await self._stats.answer_counts(
                 *period.bounds(self._zone),
                 categories=[c.id for c in asking],
                 question=question_id,
                 agency=agency,
             )
-            by_option = {c.option_id: c.count for c in counts}
+            found[question_id] = {c.option_id: c.count for c in counts}
+        return found
+
+    def _breakdowns(
+        self, answers: dict[str, dict[str, int]], categories: Comparison, hide: bool
+    ) -> tuple[Breakdown, ...]:
+        """For the sensitive categories that ask them, the perceived motivation and who
+        reported, each option's count in the period. Who reported adds up to the categories'
+        count, shown as the category table shows it (hidden there, hidden here)."""
+        threshold = self._config.disclosure.small_count_threshold
+        found = []
+        for question_id, title, adds_up in self._questions():
+            asking = self._asking(question_id)
+            by_option = answers.get(question_id)
+            if not asking or by_option is None:
+                continue
+            labels: dict[str, str] = {}
+            for category in asking:
+                for question in category.questions:
+                    if question.id == question_id:
+                        labels.update({o.id: o.label for o in question.options})
             options = [*labels, *sorted(set(by_option) - set(labels))]
             ids = {c.id for c in asking}
             parts = [row.after for row in categories.rows if row.key in ids]
