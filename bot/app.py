@@ -20,6 +20,7 @@ from bot.telegram.updates import PerChatUpdateProcessor
 from handlers import (
     admin,
     broadcast,
+    clusters,
     digest,
     errors,
     myreports,
@@ -80,6 +81,7 @@ def build_application(
     application.add_handlers(digest.handlers())
     application.add_handlers(privacy.handlers())
     application.add_handlers(stats.handlers())
+    application.add_handlers(clusters.handlers())
     application.add_handlers(start.handlers())
     application.add_handlers(start.fallback_handlers())  # last: answers what nothing else took
     application.add_error_handler(errors.on_error)

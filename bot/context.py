@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.geo import Geocoder, Locator
 from bot.geo.areas import AreaMap
 from bot.insight import InsightService
+from bot.insight.clusters import ClusterService
 from bot.news.broadcasts import BroadcastService, Clock
 from bot.news.subscriptions import SubscriptionService
 from bot.officers.service import OfficerService
@@ -47,6 +48,7 @@ class Services:
     outbox: OutboxRepository  # outbox dispatcher wiring: what must leave the bot
     broadcasts: BroadcastService  # news: compose, queue, correct, withdraw
     privacy: PrivacyService  # residents' data: /mydata, /forgetme, retention
+    clusters: ClusterService  # emerging clusters: found, kept, announced, their buttons
     # Set after a commit that wrote to the outbox: the dispatcher waits on it.
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     # Set when a broadcast was queued, corrected or withdrawn: the broadcast engine waits on it.
@@ -91,6 +93,7 @@ class Services:
             ),
             broadcasts_ready=broadcasts_ready,
             privacy=PrivacyService(config, db, secret),
+            clusters=ClusterService(config, db, areas),
         )
 
     async def close(self) -> None:

@@ -31,6 +31,7 @@ from bot.outbox.telegram.limiter import Retries  # outbox dispatcher wiring
 from bot.outbox.telegram.news import TelegramNewsSender  # broadcast engine wiring
 from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wiring
 from bot.reporting.areas import place_reports
+from handlers.clusters import cluster_job
 from handlers.privacy import retention_job
 from storage.db import Database
 from storage.timestamps import utc_now
@@ -74,6 +75,7 @@ async def serve(
             )
             await application.start()
             _schedule_retention(application)
+            _schedule_clusters(application)
             # Outbox dispatcher wiring: sending starts before updates come in.
             dispatcher = _outbox_dispatcher(services, application.bot)
             dispatcher.start()
@@ -146,6 +148,15 @@ def _schedule_retention(application: SafetyApplication) -> None:
     assert jobs is not None, "PTB's job queue is installed with the bot"
     day = timedelta(days=1)
     jobs.run_repeating(retention_job, interval=day, first=day, name="retention")
+
+
+def _schedule_clusters(application: SafetyApplication) -> None:
+    """The cluster scan of every watched category, daily while the bot runs (and after each
+    report, from the report's submit)."""
+    jobs = application.job_queue
+    assert jobs is not None, "PTB's job queue is installed with the bot"
+    day = timedelta(days=1)
+    jobs.run_repeating(cluster_job, interval=day, first=timedelta(minutes=5), name="clusters")
 
 
 # -- outbox dispatcher wiring

@@ -406,6 +406,23 @@ class BroadcastDigest:
     last: str
 
 
+# -- emerging clusters ---------------------------------------------------------------------------
+
+
+ClusterActionName: TypeAlias = Literal["ack", "mute", "list"]
+
+
+@tag("cl")
+@dataclass(frozen=True, slots=True)
+class ClusterAction:
+    """Under a cluster's announcement: acknowledge it, mute its area and category for
+    ``days``, or list its reports (``days`` is 0 but for a mute)."""
+
+    action: ClusterActionName
+    cluster_id: int
+    days: int
+
+
 Button: TypeAlias = (
     Menu
     | Emergency
@@ -450,5 +467,6 @@ Button: TypeAlias = (
     | BroadcastDecision
     | BroadcastManage
     | BroadcastDigest
+    | ClusterAction
 )
 Pressed: TypeAlias = Button | Legacy | Unreadable

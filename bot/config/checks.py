@@ -61,6 +61,16 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
     yield from _check_shipped_files(raw.get("geography"))
     yield from _check_areas(raw)
     yield from _check_button_lengths(raw)
+    clusters = raw.get("clusters")
+    watched = clusters.get("categories") if isinstance(clusters, dict) else None
+    if isinstance(watched, list):
+        for position, category_id in enumerate(watched):
+            if isinstance(category_id, str) and category_id not in ids["categories"]:
+                known = ", ".join(sorted(ids["categories"])) or "none defined"
+                yield Problem(
+                    f"clusters.categories[{position}]",
+                    f'no category has id "{category_id}" (known: {known})',
+                )
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")

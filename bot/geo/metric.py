@@ -44,6 +44,13 @@ class LocalProjection:
             (latitude - self.origin_latitude) * METRES_PER_DEGREE,
         )
 
+    def to_degrees(self, east: float, north: float) -> tuple[float, float]:
+        """The (latitude, longitude) of a point given in metres from the origin."""
+        return (
+            self.origin_latitude + north / METRES_PER_DEGREE,
+            self.origin_longitude + east / self._east_scale,
+        )
+
     def lonlat_array_to_metres(self, lonlat: FloatArray) -> FloatArray:
         """An (n, 2) array of longitude, latitude pairs as (east, north) metres."""
         out = np.empty_like(lonlat, dtype=np.float64)

@@ -115,3 +115,43 @@ def area_map(stats: Statistics, areas: AreaMap) -> bytes:
     axes.set_axis_off()
     figure.tight_layout()
     return _png(figure)
+
+
+def cluster_map(
+    points: list[tuple[float, float]],
+    centre: tuple[float, float],
+    radius_m: float,
+    areas: AreaMap,
+    title: str,
+) -> bytes:
+    """A small map of a cluster: its reports (latitude, longitude) as dots, the spot's circle,
+    and the configured areas' outlines and names around it for the place."""
+    projection = areas.projection
+    xy = np.array([projection.to_metres(lat, lon) for lat, lon in points]).reshape(-1, 2)
+    cx, cy = projection.to_metres(*centre)
+    reach = max(radius_m * 3, 1500.0)
+    figure = Figure(figsize=(4.2, 4.2))
+    axes = figure.add_subplot()
+    for shape in areas.shapes:
+        for ring in _rings(shape.geometry):
+            axes.fill(ring[:, 0], ring[:, 1], facecolor="#f2f2f2", edgecolor="#9a9a9a", lw=0.8)
+        label = shape.geometry.representative_point()
+        if abs(label.x - cx) < reach and abs(label.y - cy) < reach:
+            axes.text(
+                label.x,
+                label.y,
+                shape.name,
+                ha="center",
+                color="#555555",
+                fontdict={**FONT, "size": 7},
+            )
+    circle = np.linspace(0, 2 * np.pi, 120)
+    axes.plot(cx + radius_m * np.cos(circle), cy + radius_m * np.sin(circle), color=_LATER, lw=1)
+    axes.scatter(xy[:, 0], xy[:, 1], s=22, color="#c0392b", edgecolor="white", zorder=3)
+    axes.set_xlim(cx - reach, cx + reach)
+    axes.set_ylim(cy - reach, cy + reach)
+    axes.set_title(title, fontdict={**FONT, "size": 9})
+    axes.set_aspect("equal")
+    axes.set_axis_off()
+    figure.tight_layout()
+    return _png(figure)

@@ -12,6 +12,7 @@ from bot.context import BotContext
 from bot.outbox.direct import send_now
 from bot.outbox.telegram.sender import TelegramSender
 from bot.reporting import texts
+from handlers.clusters import look_for_clusters
 from handlers.report.flow import (
     CATEGORY,
     CONTACT,
@@ -126,6 +127,10 @@ async def _store(update: Update, context: BotContext, existing: int | None) -> i
             outbox = context.services.outbox
             if not await send_now(outbox, TelegramSender(context.bot), done.confirmation):
                 context.services.wake_outbox()
+        # Clusters of its category, looked for beside the conversation (it is over).
+        context.application.create_task(
+            look_for_clusters(context.services, done.report.category), update=update
+        )
     if anonymous:
         await forget_resident(context, user.id, chat.id)
     return END

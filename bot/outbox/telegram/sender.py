@@ -5,7 +5,8 @@ Item kinds and their payloads:
 - ``"message"``: ``text``, optional ``parse_mode``, ``reply_markup`` (a Bot API dict, e.g.
   ``{"inline_keyboard": [...]}``) and ``disable_web_page_preview``;
 - ``"location"``: ``latitude``, ``longitude``;
-- ``"photo"``: ``file_id``, optional ``caption`` and ``parse_mode``;
+- ``"photo"``: ``file_id`` (or ``png``, a picture the bot drew, base64), optional ``caption``
+  and ``parse_mode``;
 - ``"edit"``: ``message_id``, ``text``, optional ``parse_mode`` and ``reply_markup`` (without
   one the message's buttons go);
 - ``"delete"``: ``message_id``.
@@ -19,6 +20,7 @@ behind it.
 
 from __future__ import annotations
 
+import base64
 import logging
 import warnings
 from collections.abc import Mapping
@@ -123,9 +125,14 @@ class TelegramSender:
                     rate_limit_args=OUTBOX_RETRIES,
                 )
             if item.kind == PHOTO:
+                photo: str | bytes = (
+                    base64.b64decode(str(payload["png"]), validate=True)
+                    if "png" in payload
+                    else str(payload["file_id"])
+                )
                 return await self._bot.send_photo(
                     chat_id=chat_id,
-                    photo=str(payload["file_id"]),
+                    photo=photo,
                     caption=payload.get("caption"),
                     parse_mode=payload.get("parse_mode"),
                     api_kwargs=_markup(payload),
