@@ -55,6 +55,7 @@ EXAMPLES: list[tuple[b.Button, str]] = [
     (b.BroadcastDecision("now"), "v2:b:go:now"),
     (b.BroadcastManage("sure", 36), "v2:b:m:sure:10"),
     (b.BroadcastDigest("20261101", "20261130"), "v2:b:dg:20261101:20261130"),
+    (b.ClusterAction("mute", 42, 28), "v2:cl:mute:16:s"),
 ]
 # Version 1's referral button is read, never written: version 2 names the target agency.
 WRITTEN = set(typing.get_args(b.Button)) - {b.LegacyReferTo}
