@@ -15,7 +15,8 @@ replication; the floor and a strict significance keep this prospective check as 
 Spots: every disk of ``spot_radius_m`` that could be a smallest circle around some of the
 window's reports (centred on a report, on the midpoint of two, or on the circle through three:
 the centre of any smallest enclosing circle is one of these), the most unusual first, each
-report in one spot at most.
+report in one spot at most. The significance is shared among the places tested (Bonferroni):
+among the window's reports as centres for spots, among the areas for areas.
 """
 
 from __future__ import annotations
@@ -222,8 +223,11 @@ def _spots(
     judged.sort()
     taken: set[int] = set()
     found = []
+    # The window's reports are the centres of as many places tested: the significance is shared
+    # among them (Bonferroni), so a busy category is not tested more loosely than a quiet one.
+    threshold = settings.significance / len(placed)
     for p_value, _, index, _expected in judged:
-        if p_value >= settings.significance:
+        if p_value >= threshold:
             break
         members = [int(m) for m in np.flatnonzero(inside[index]) if int(m) not in taken]
         if len(members) < settings.min_count:
@@ -232,7 +236,7 @@ def _spots(
         before = int((np.linalg.norm(old_xy - centre, axis=1) <= slack).sum()) if old else 0
         expected = usual.expected(len(members), before, disk_m2)
         p_value = poisson_tail(len(members), expected)
-        if p_value >= settings.significance:
+        if p_value >= threshold:
             continue
         taken.update(members)
         reports = [placed[m] for m in members]
@@ -280,6 +284,7 @@ def _areas(
     for point in history:
         if point.area_id is not None:
             old[point.area_id] = old.get(point.area_id, 0) + 1
+    threshold = settings.significance / max(1, len(geography.area_m2))  # shared, as for spots
     for area_id, area_m2 in geography.area_m2.items():
         reports = [p for p in window if p.area_id == area_id]
         if len(reports) < settings.min_count:
@@ -288,7 +293,7 @@ def _areas(
             continue
         expected = usual.expected(len(reports), old.get(area_id, 0), area_m2)
         p_value = poisson_tail(len(reports), expected)
-        if p_value >= settings.significance:
+        if p_value >= threshold:
             continue
         found.append(
             Finding(
