@@ -61,6 +61,7 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
     yield from _check_shipped_files(raw.get("geography"))
     yield from _check_areas(raw)
     yield from _check_button_lengths(raw)
+    yield from _check_case_review(raw.get("case_review"), set(categories))
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
@@ -72,6 +73,23 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 yield Problem(
                     f"categories[{index}].agencies[{position}]",
                     f'no agency has id "{agency_id}" (known: {known})',
+                )
+
+
+def _check_case_review(table: object, category_ids: set[object]) -> Iterable[Problem]:
+    """The [case_review] categories that name no configured category."""
+    if not isinstance(table, dict):
+        return
+    known = ", ".join(sorted(str(c) for c in category_ids if c is not None)) or "none defined"
+    for key in ("categories", "hate_categories"):
+        listed = table.get(key)
+        if not isinstance(listed, list):
+            continue
+        for position, category_id in enumerate(listed):
+            if isinstance(category_id, str) and category_id not in category_ids:
+                yield Problem(
+                    f"case_review.{key}[{position}]",
+                    f'no category has id "{category_id}" (known: {known})',
                 )
 
 
