@@ -41,10 +41,11 @@ def notice_text(rule: CaseReview, refs: Sequence[str], *, by_hate_rule: bool) ->
             "<b>You can ask for an ASB Case Review</b>",
             told,
             "",
-            "The law (the Anti-social Behaviour, Crime and Policing Act 2014) gives you the "
-            "right to ask the council, the police and the other local services to look again, "
-            "together, at how your reports have been dealt with. This is called an ASB Case "
-            "Review. It used to be called the Community Trigger.",
+            "If you feel your reports have not been dealt with well enough, the law (the "
+            "Anti-social Behaviour, Crime and Policing Act 2014) gives you the right to ask the "
+            "council, the police and the other local services to look again, together, at what "
+            "has been done. This is called an ASB Case Review. It used to be called the "
+            "Community Trigger. Someone can also ask for you, with your agreement.",
             "",
             f"How to ask: {escape(rule.how_to)}",
             "Give them the references above when you ask.",
@@ -59,8 +60,9 @@ def admin_notes(
 ) -> list[Outgoing]:
     """The note to the admins' chat (or each admin): the references only, once per target."""
     rule = config.case_review
+    # A sensitive category is never named to the admins' chat: the single-incident rule only.
     why = (
-        "a hate incident, which meets it alone"
+        "the local single-incident rule"
         if by_hate_rule
         else f"{len(refs)} reports in {rule.window_days} days"
     )
