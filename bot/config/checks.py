@@ -203,7 +203,22 @@ def config_warnings(config: Config) -> list[str]:
             "no ward and those routes never match."
         )
     warnings += _insight_warnings(config)
+    warnings += _case_review_warnings(config)
     return warnings
+
+
+def _case_review_warnings(config: Config) -> list[str]:
+    """A case review left on whose counted categories (its defaults, when the file has no
+    [case_review] table) are none of the configured ones: nobody would ever be told."""
+    rule = config.case_review
+    known = {c.id for c in config.categories}
+    if not rule.enabled or known.intersection(rule.categories):
+        return []
+    return [
+        f"case_review: none of its categories ({', '.join(rule.categories)}) is a configured "
+        "category, so no resident is ever told of their right to an ASB Case Review. Name your "
+        "anti-social behaviour categories, or set enabled = false."
+    ]
 
 
 def _insight_warnings(config: Config) -> list[str]:

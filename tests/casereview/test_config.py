@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.config import ConfigError, config_from_data, default_config_data
+from bot.config import ConfigError, config_from_data, config_warnings, default_config_data
 
 
 def _problems(**table: Any) -> list[str]:
@@ -52,3 +52,17 @@ def test_an_unknown_key_and_empty_how_to_are_named() -> None:
     problems = _problems(treshold=3, how_to="")
     assert any("treshold" in p for p in problems)
     assert any(p.startswith("case_review.how_to") for p in problems)
+
+
+def test_check_config_warns_when_no_counted_category_is_configured() -> None:
+    """A partnership without an "asb" category and no [case_review] table is warned that
+    nobody would be told; the St Albans default is not."""
+    data = default_config_data()
+    assert not any(
+        "case_review" in w for w in config_warnings(config_from_data(data, base_dir=Path(".")))
+    )
+    del data["case_review"]
+    data["categories"] = [c for c in data["categories"] if c["id"] != "asb"]
+    data["routes"] = [r for r in data.get("routes", []) if r.get("category") != "asb"]
+    warned = config_warnings(config_from_data(data, base_dir=Path(".")))
+    assert any(w.startswith("case_review:") for w in warned)
