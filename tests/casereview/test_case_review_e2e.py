@@ -13,11 +13,13 @@ from bot.emulator import EmulatorClient
 from bot.emulator.client import buttons
 from storage.case_reviews import CaseReviewRepository
 from storage.db import Database
+from tests.privacy.test_rights_e2e import database_bytes, id_forms
 from tests.support.configs import write_config_data
 from tests.support.flows import ST_ALBANS, finish, to_location
 from tests.support.harness import ADMINS_CHAT, config_data, load, running_bot
 from tests.support.residents import Message, Resident
 
+SAM = 777123456790  # an id with no chance of appearing in the file by accident
 NOTICE = "You can ask for an ASB Case Review"
 REFERENCE = "Your reference"
 
@@ -38,18 +40,19 @@ def _texts(messages: list[Message]) -> list[str]:
 
 
 async def test_the_third_report_brings_the_notice_and_the_admins_note(
-    client: EmulatorClient, server_url_folder: tuple[str, Path], resident: int
+    client: EmulatorClient, server_url_folder: tuple[str, Path]
 ) -> None:
     """Two reports bring no notice; the third's confirmation is followed by the notice naming
     the three references and how to ask; the admins get the references and nothing of the
-    resident. /mydata lists the notice; /forgetme removes it from the database."""
+    resident. /mydata lists the notice; /forgetme removes it, and the file then holds Sam's id in no
+    form."""
     url, folder = server_url_folder
     # The same place each time: the offer of a possibly identical open report is switched off.
     config_path = write_config_data(
         folder, config_data(url, reporting={"duplicate_radius_metres": 0})
     )
     config = load(config_path)
-    sam = Resident(client, resident)
+    sam = Resident(client, await client.create_user("Sam", user_id=SAM))
     async with running_bot(config):
         refs = [await _asb_report(sam), await _asb_report(sam)]
         assert not any(NOTICE in t for t in _texts(await client.bot_messages(sam.id)))
@@ -81,3 +84,5 @@ async def test_the_third_report_brings_the_notice_and_the_admins_note(
     ]
     async with await Database.open(config.storage.database) as db:
         assert await CaseReviewRepository(db).notices(sam.id) == []
+    held_bytes = database_bytes(config_path)
+    assert not any(form in held_bytes for form in id_forms(SAM))
