@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import json
 import math
 import random
 import statistics
@@ -152,8 +153,7 @@ async def _run(folder: Path, count: int, repeat: int, significance: float | None
             stream.append((cluster.category, at, _off(rng, cluster.centre, 480), index))
     stream.sort(key=lambda item: item[1])
     path = folder / "clusters.sqlite3"
-    for leftover in folder.glob("clusters.sqlite3*"):
-        leftover.unlink()
+    await asyncio.to_thread(_clear, folder)
     async with await Database.open(path) as db:
         before = [s for s in stream if s[1] < REPLAY]
         await insert_reports(
@@ -183,16 +183,17 @@ async def _run(folder: Path, count: int, repeat: int, significance: float | None
             scans.append(time.perf_counter() - started)
         print(
             f"replayed: {len(replayed):,} reports of {REPLAY:%Y}, {len(scans):,} scans"
-            f" (median {statistics.median(scans) * 1000:.0f} ms, slowest {max(scans) * 1000:.0f} ms)"
+            f" (median {statistics.median(scans) * 1000:.0f} ms,"
+            f" slowest {max(scans) * 1000:.0f} ms)"
         )
         refs = {
             row[0]: row[1]
             for row in await db.fetchall("SELECT id, ref FROM reports WHERE ref LIKE 'R%'")
         }
         clusters = await db.fetchall(
-            "SELECT id, category, report_ids, found_at, basis, count, expected FROM clusters ORDER BY found_at"
+            "SELECT id, category, report_ids, found_at, basis, count, expected FROM clusters"
+            " ORDER BY found_at"
         )
-        import json
 
         delays = []
         claimed: set[int] = set()
@@ -212,8 +213,9 @@ async def _run(folder: Path, count: int, repeat: int, significance: float | None
             delay = (datetime.fromisoformat(found["found_at"]) - fifth).total_seconds() / 3600
             delays.append(delay)
             print(
-                f"  injected {number:2}: {cluster.category:<13} found {delay:+6.1f} h after its fifth report"
-                f" ({found['count']} reports, {found['expected']:.2f} usual, basis {found['basis']})"
+                f"  injected {number:2}: {cluster.category:<13} found {delay:+6.1f} h after"
+                f" its fifth report ({found['count']} reports, {found['expected']:.2f} usual,"
+                f" basis {found['basis']})"
             )
         for row in clusters:
             members = {refs.get(i) for i in json.loads(row["report_ids"])}
@@ -223,10 +225,11 @@ async def _run(folder: Path, count: int, repeat: int, significance: float | None
         met = [d for d in delays if d is not None and d <= 48]
         print(
             f"detection: {len(met)} of {len(injected)} injected clusters found within 48 h of their"
-            f" fifth report (goal: all); delays {', '.join('-' if d is None else f'{d:.1f}' for d in delays)} h"
+            f" fifth report (goal: all); delays {', '.join(_hours(d) for d in delays)} h"
         )
         print(
-            f"false alarms: {len(false)} in 12 months, {len(false) / 12:.2f} a month (goal: at most 1)"
+            f"false alarms: {len(false)} in 12 months, {len(false) / 12:.2f} a month"
+            " (goal: at most 1)"
         )
         for row in false:
             print(
@@ -244,6 +247,15 @@ async def _run(folder: Path, count: int, repeat: int, significance: float | None
             f"a scan of every category over {total:,} reports in three years: median"
             f" {statistics.median(runs):.3f} s, slowest {max(runs):.3f} s (goal < 1 s)"
         )
+
+
+def _hours(delay: float | None) -> str:
+    return "-" if delay is None else f"{delay:.1f}"
+
+
+def _clear(folder: Path) -> None:
+    for leftover in folder.glob("clusters.sqlite3*"):
+        leftover.unlink()
 
 
 def main() -> None:

@@ -17,6 +17,8 @@ columns, and the texts that carry what residents wrote):
 - ``subscribers`` (quiet hours, the "near me" point and radius), ``subscriber_areas`` (the areas
   chosen, or those the "near me" circle meets) and ``subscriptions``: ``chat_id``;
 - ``broadcast_deliveries``: ``chat_id``;
+- ``case_review_notices``: ``chat_id`` and the references of their reports that reached the ASB
+  Case Review threshold (:mod:`storage.case_reviews`);
 - ``ptb_user_data``, ``ptb_chat_data``, ``ptb_conversations``: the conversation state, keyed by
   the ids (cleared by :meth:`storage.persistence.SqlitePersistence.purge_user`).
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from storage.case_reviews import CaseReviewRepository, Notice
 from storage.db import Database
 from storage.jsontext import dumps, loads_object
 from storage.timestamps import from_db, from_db_optional, to_db, to_db_optional
@@ -144,6 +147,10 @@ class ResidentDataRepository:
         )
         held["areas"] = [row["area_id"] for row in areas]
         return held
+
+    async def case_review_notices(self, chat_id: int) -> list[Notice]:
+        """The ASB Case Review notices given to a chat: when, and the references named."""
+        return await CaseReviewRepository(self._db).notices(chat_id)
 
     async def counters(self, resident_key: str) -> dict[str, int]:
         """A resident's daily report counts, by day."""
@@ -278,7 +285,8 @@ class ResidentDataRepository:
         return result.rowcount
 
     async def forget_chat(self, chat_id: int, resident_key: str) -> dict[str, int]:
-        """Delete the chat's prompts, subscriptions, news deliveries and counters; the counts."""
+        """Delete the chat's prompts, subscriptions, news deliveries, counters and case review
+        notices; the counts."""
         counts: dict[str, int] = {}
         for name, sql, param in (
             ("prompts", "DELETE FROM reply_prompts WHERE chat_id = ?", chat_id),
@@ -287,6 +295,7 @@ class ResidentDataRepository:
             ("areas", "DELETE FROM subscriber_areas WHERE chat_id = ?", chat_id),
             ("subscriber", "DELETE FROM subscribers WHERE chat_id = ?", chat_id),
             ("counters", "DELETE FROM resident_counters WHERE resident_key = ?", resident_key),
+            ("case_reviews", "DELETE FROM case_review_notices WHERE chat_id = ?", chat_id),
         ):
             counts[name] = (await self._db.execute(sql, (param,))).rowcount
         return counts

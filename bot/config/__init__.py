@@ -10,6 +10,7 @@ Secrets (the bot token, the webhook secret) never live in the file: they come fr
 environment and are held as ``SecretStr`` so they never appear in a ``repr`` or a log.
 """
 
+from bot.config.case_review import CaseReview
 from bot.config.checks import config_warnings
 from bot.config.load import (
     LoadedConfig,
@@ -69,6 +70,7 @@ __all__ = [
     "Admins",
     "Agency",
     "Area",
+    "CaseReview",
     "Category",
     "ChatId",
     "Config",

@@ -71,6 +71,7 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                     f"clusters.categories[{position}]",
                     f'no category has id "{category_id}" (known: {known})',
                 )
+    yield from _check_case_review(raw.get("case_review"), set(categories))
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
@@ -82,6 +83,23 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 yield Problem(
                     f"categories[{index}].agencies[{position}]",
                     f'no agency has id "{agency_id}" (known: {known})',
+                )
+
+
+def _check_case_review(table: object, category_ids: set[object]) -> Iterable[Problem]:
+    """The [case_review] categories that name no configured category."""
+    if not isinstance(table, dict):
+        return
+    known = ", ".join(sorted(str(c) for c in category_ids if c is not None)) or "none defined"
+    for key in ("categories", "hate_categories"):
+        listed = table.get(key)
+        if not isinstance(listed, list):
+            continue
+        for position, category_id in enumerate(listed):
+            if isinstance(category_id, str) and category_id not in category_ids:
+                yield Problem(
+                    f"case_review.{key}[{position}]",
+                    f'no category has id "{category_id}" (known: {known})',
                 )
 
 
@@ -195,7 +213,22 @@ def config_warnings(config: Config) -> list[str]:
             "no ward and those routes never match."
         )
     warnings += _insight_warnings(config)
+    warnings += _case_review_warnings(config)
     return warnings
+
+
+def _case_review_warnings(config: Config) -> list[str]:
+    """A case review left on whose counted categories (its defaults, when the file has no
+    [case_review] table) are none of the configured ones: nobody would ever be told."""
+    rule = config.case_review
+    known = {c.id for c in config.categories}
+    if not rule.enabled or known.intersection(rule.categories):
+        return []
+    return [
+        f"case_review: none of its categories ({', '.join(rule.categories)}) is a configured "
+        "category, so no resident is ever told of their right to an ASB Case Review. Name your "
+        "anti-social behaviour categories, or set enabled = false."
+    ]
 
 
 def _insight_warnings(config: Config) -> list[str]:

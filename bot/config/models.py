@@ -19,6 +19,7 @@ from pydantic import (
     field_validator,
 )
 
+from bot.config.case_review import CaseReview
 from bot.config.clusters import Clusters
 from bot.config.privacy import Privacy
 from storage.reports import Priority as Priority  # re-exported: the one definition is storage's
@@ -334,6 +335,7 @@ class Config(_Model):
     privacy: Privacy = Privacy()  # the privacy notice and retention (bot.config.privacy)
     insight: Insight = Insight()
     clusters: Clusters = Clusters()  # emerging clusters (bot.config.clusters)
+    case_review: CaseReview = CaseReview()  # the ASB Case Review (bot.config.case_review)
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""

@@ -3,7 +3,8 @@
 Their own reports in full, with each event's kind, time and agency (never the officer who acted,
 never another resident's details added to it); the reports they follow by reference, category
 and state only, with what they added themselves; the questions officers asked them and their
-answers; their news choices and deliveries; their daily report counts; a report in progress.
+answers; their news choices and deliveries; their daily report counts; the ASB Case Review
+notices given to them; a report in progress.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ class Records:
             "news": await self._news(chat_id),
             "report_in_progress": dict(draft) if draft else None,
             "reports_made_per_day": await self._data.counters(resident_key(self._secret, user_id)),
+            "case_review_notices": [
+                {"told_at": self._time(n.given_at), "references": list(n.refs)}
+                for n in await self._data.case_review_notices(chat_id)
+            ],
         }
 
     async def _report(self, report: Report) -> dict[str, Any]:

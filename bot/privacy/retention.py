@@ -1,5 +1,6 @@
 """The retention job: closed reports anonymised, photos deleted and stale drafts removed, each
-after its configured number of days (``[privacy.retention]``). It runs at start and daily; it
+after its configured number of days (``[privacy.retention]``), and ASB Case Review notices
+removed once older than the case review's window. It runs at start and daily; it
 keeps no state of its own, so after a restart it simply runs again."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.config import Config
 from bot.outbox.telegram.erasure import report_key_patterns
 from bot.privacy.anonymise import anonymised
 from storage.audit import AuditRepository
+from storage.case_reviews import CaseReviewRepository
 from storage.db import Database
 from storage.reports import ReportRepository
 from storage.resident_data import ResidentDataRepository
@@ -28,6 +30,7 @@ class RetentionCounts:
     photos_deleted: int = 0
     drafts_removed: int = 0
     conversations_removed: int = 0
+    case_review_notices_removed: int = 0  # older than the case review window: no longer needed
 
     @property
     def any(self) -> bool:
@@ -46,6 +49,7 @@ class RetentionService:
         self._reports = ReportRepository(db)
         self._data = ResidentDataRepository(db)
         self._audit = AuditRepository(db)
+        self._case_reviews = CaseReviewRepository(db)
 
     async def run(self, now: datetime, *, drafts: bool) -> RetentionCounts:
         """One pass at ``now``. ``drafts`` removes stale conversation state too: only before the
@@ -73,7 +77,12 @@ class RetentionService:
             users, conversations = await self._retention.delete_drafts_before(
                 now - timedelta(days=periods.drafts_days)
             )
-        counts = RetentionCounts(anonymised_count, photos, users, conversations)
+        # A notice older than the window names only reports that no longer count, and would
+        # otherwise tie its references to the chat after those reports are anonymised.
+        notices = await self._case_reviews.delete_before(
+            now - timedelta(days=self._config.case_review.window_days)
+        )
+        counts = RetentionCounts(anonymised_count, photos, users, conversations, notices)
         if counts.any:
             await self._audit.record("retention", "retention", at=now, detail=asdict(counts))
             await self._db.checkpoint()

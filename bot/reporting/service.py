@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.casereview.service import CaseReviewService
 from bot.config import Category, Config
 from bot.geo.areas import AreaMap
 from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
@@ -33,10 +34,12 @@ logger = logging.getLogger(__name__)
 class Submitted:
     """A stored report (or one the resident's details were added to), and the outbox item of
     the resident's confirmation, for the caller to send at once after the commit (None when
-    the draft had been submitted before)."""
+    the draft had been submitted before); and the item of the resident's ASB Case Review
+    notice when this report reached the threshold, to send straight after the confirmation."""
 
     report: Report
     confirmation: int | None
+    case_review: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,7 @@ class ReportService:
         self._routings = RoutingRepository(db)
         self._counters = ResidentCounterRepository(db)
         self._outbox = OutboxRepository(db)
+        self._case_review = CaseReviewService(config, db)
         self._zone = ZoneInfo(config.partnership.timezone)
 
     def _today(self, now: datetime) -> str:
@@ -130,7 +134,9 @@ class ReportService:
 
         An anonymous report stores no chat id and no phone; its count is kept under a keyed
         hash of the resident, never their id (the confirmation's outbox item forgets the chat
-        once it is sent).
+        once it is sent). A contactable report that brings its reporter's own reports to the
+        ASB Case Review threshold also writes their notice and the admins' note
+        (:mod:`bot.casereview`); an anonymous one is never counted.
         """
         category = self._category(draft)
         location = draft.location
@@ -188,7 +194,8 @@ class ReportService:
                 now=now,
             )
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
-        return Submitted(report, confirmation)
+            case_review = await self._case_review.after_submit(report, now)
+        return Submitted(report, confirmation, case_review)
 
     async def add_to(
         self, report_id: int, draft: Draft, user_id: int, chat_id: int, now: datetime

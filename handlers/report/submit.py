@@ -124,8 +124,11 @@ async def _store(update: Update, context: BotContext, existing: int | None) -> i
             remember_submitted(update, context, done.report.id)
         await finish(update, context)  # the report is stored: the conversation is over
         if done.confirmation is not None:  # at once, not behind the agencies' queue
-            outbox = context.services.outbox
-            if not await send_now(outbox, TelegramSender(context.bot), done.confirmation):
+            outbox, sender = context.services.outbox, TelegramSender(context.bot)
+            sent = await send_now(outbox, sender, done.confirmation)
+            if sent and done.case_review is not None:  # the case review notice comes after it
+                sent = await send_now(outbox, sender, done.case_review)
+            if not sent:
                 context.services.wake_outbox()
         # Clusters of its category, looked for beside the conversation (it is over).
         context.application.create_task(
