@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from bot.config.privacy import Privacy
+from bot.config.weekly import Weekly
 from storage.reports import Priority as Priority  # re-exported: the one definition is storage's
 
 TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -332,6 +333,7 @@ class Config(_Model):
     disclosure: Disclosure = Disclosure()
     privacy: Privacy = Privacy()  # the privacy notice and retention (bot.config.privacy)
     insight: Insight = Insight()
+    weekly: Weekly = Weekly()  # the admins' weekly picture (bot.config.weekly)
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""
