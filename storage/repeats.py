@@ -2,9 +2,11 @@
 repeat-location line. A box of latitude and longitude is read here, from the reports' position
 index (one range per category); the exact distance is the caller's.
 
-An earlier report counts when it was made before the moment asked about and, by then, was
-resolved: its status is resolved, or every routing of it still its agencies' (not referred
-on) was finished (resolved or closed) before that moment.
+An earlier report counts when it was made before the moment asked about and was resolved:
+its status is resolved (as it is now: the moment asked about is the submit), or every routing
+of it still its agencies' (not referred on) was finished (resolved or closed) before that
+moment. A report whose every such routing was closed as a duplicate is the same report as
+another, and is not counted again.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class RepeatRepository:
             " AND r.latitude BETWEEN ? AND ? AND r.longitude BETWEEN ? AND ?"
             " AND r.created_at < ?"
             " AND (r.status = 'resolved' OR (EXISTS (SELECT 1 FROM report_agencies a"
-            " WHERE a.report_id = r.id AND a.state <> 'referred')"
+            " WHERE a.report_id = r.id AND a.state NOT IN ('referred', 'closed_duplicate'))"
             " AND NOT EXISTS (SELECT 1 FROM report_agencies a WHERE a.report_id = r.id"
             " AND a.state <> 'referred' AND (a.finished_at IS NULL OR a.finished_at >= ?))))"
             " ORDER BY r.created_at, r.id",

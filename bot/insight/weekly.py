@@ -264,11 +264,13 @@ def as_text(picture: WeeklyPicture) -> str:
 
 def html_messages(picture: WeeklyPicture, limit: int = MESSAGE_LIMIT) -> list[str]:
     """The picture as Telegram HTML (every name escaped), in as few messages of at most
-    ``limit`` characters as its blocks fit (a block longer than that is cut at its lines)."""
+    ``limit`` characters as its blocks fit (a block longer than that is cut at its lines; a
+    line longer than a message could ever hold escaped is cut short before it is escaped)."""
+    longest = limit // 6 - 7  # a line escaped at worst (every character "&quot;"), in bold
     pieces: list[str] = []
     for title, lines in _blocks(picture):
-        pieces.append(f"<b>{escape(title)}</b>")
-        pieces.extend(escape(line) for line in lines)
+        pieces.append(f"<b>{escape(title[:longest])}</b>")
+        pieces.extend(escape(line[:longest]) for line in lines)
         pieces.append("")
     messages: list[str] = []
     current = ""
@@ -279,7 +281,7 @@ def html_messages(picture: WeeklyPicture, limit: int = MESSAGE_LIMIT) -> list[st
             continue
         if current.strip():
             messages.append(current.strip("\n"))
-        current = piece[:limit]
+        current = piece
     if current.strip():
         messages.append(current.strip("\n"))
     return messages

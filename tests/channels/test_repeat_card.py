@@ -19,6 +19,7 @@ from bot.reporting.service import ReportService
 from storage.db import Database
 from storage.jsontext import loads_object
 from storage.reports import Report
+from storage.routings import RoutingRepository
 from tests.support.configs import default_config
 
 SPOT = (51.75270, -0.33940)  # St Peter's Street, St Albans
@@ -161,3 +162,20 @@ def test_the_line_for_eleven_earlier_reports() -> None:
     """Eleven before: the twelfth, in figures."""
     line = repeat_line(Repeat(11, date(2026, 1, 3)), date(2026, 6, 1))
     assert line == "12th report here since January (resolved before)"
+
+
+async def test_a_report_closed_as_a_duplicate_is_not_counted_again(
+    config: Config, db: Database
+) -> None:
+    """The same fly tip reported twice, one resolved, the other closed as its duplicate: one
+    earlier report here, not two."""
+    first = await _submit(config, db, "fly-tipping", _at(3, 2))
+    await _resolve(config, db, first, _at(3, 4))
+    again = await _submit(config, db, "fly-tipping", _at(3, 2), north_m=10)
+    for agency_id in await _agencies(db, again):
+        await RoutingRepository(db).set_agency_state(
+            again.id, agency_id, "closed_duplicate", at=_at(3, 3)
+        )
+    new = await _submit(config, db, "fly-tipping", _at(6, 1))
+    for text in await _cards(db, new):
+        assert "Second report here since March (resolved before)" in text
