@@ -244,7 +244,7 @@ def _blocks(picture: WeeklyPicture) -> list[tuple[str, list[str]]]:
     return [
         (f"{picture.partnership}: the weekly picture", heading),
         (
-            f"Last week by category, against the usual (a week, the last "
+            f"The week by category, against the usual (a week, the last "
             f"{USUAL_WEEKS} weeks' average)",
             by_category,
         ),

@@ -31,6 +31,7 @@ from bot.insight.weekly import (
 )
 from storage.bulk import BulkReport, BulkRouting
 from storage.db import Database
+from storage.routings import RoutingRepository
 from tests.insight.conftest import LONDON, config, local, report, store
 from tests.support.clocks import ManualClock
 from tests.support.configs import write_config_data
@@ -127,7 +128,7 @@ EXPECTED = "\n".join(
         '  In sensitive categories, counts below 5 are shown as "fewer than 5", and a count'
         " that would give one away is withheld.",
         "",
-        "Last week by category, against the usual (a week, the last 8 weeks' average)",
+        "The week by category, against the usual (a week, the last 8 weeks' average)",
         "  Fly tipping: 15 (usual: 12 a week), 3 more reports than usual",
         "  Graffiti: withheld (usual: 2.5 a week), not shown",
         "  Hate incident: fewer than 5 (usual: 0.8 a week), not shown",
@@ -171,6 +172,25 @@ async def test_small_counts_are_hidden_as_stats_hides_them(filled: Database) -> 
     assert picture.total.week.text(5) == "26"
     assert "3" not in rows["hate-incident"].week.text(5)
     assert "drug-dealing" not in rows  # no reports in the week or before: no line
+
+
+async def test_a_routing_referred_on_is_not_open_at_the_agency_that_referred_it(
+    db: Database,
+) -> None:
+    """Referred from Street Cleansing to Waste Enforcement in the week: open at Waste
+    Enforcement only; a routing made after the week's end is not counted."""
+    routings = [BulkRouting("sadc-cleansing"), BulkRouting("sadc-waste")]
+    await store(db, [report("fly-tipping", local(2026, 3, 17), routings=routings)])
+    await store(
+        db, [report("graffiti", local(2026, 3, 24), routings=[BulkRouting("sadc-cleansing")])]
+    )
+    await RoutingRepository(db).set_agency_state(
+        1, "sadc-cleansing", "referred", at=local(2026, 3, 18)
+    )
+    picture = await WeeklyService(config(), db).picture(WEEK)
+    loads = {a.agency_id: (a.open, a.overdue) for a in picture.agencies}
+    assert loads["sadc-waste"] == (1, 0)
+    assert loads["sadc-cleansing"] == (0, 0)
 
 
 async def test_a_small_count_before_the_week_hides_the_usual(db: Database) -> None:
