@@ -11,10 +11,12 @@ another, and is not counted again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database
+from storage.jsontext import dumps
 from storage.timestamps import from_db, to_db
 
 
@@ -36,10 +38,17 @@ class RepeatRepository:
         self._db = db
 
     async def resolved_in_box(
-        self, *, south: float, north: float, west: float, east: float, before: datetime
+        self,
+        *,
+        south: float,
+        north: float,
+        west: float,
+        east: float,
+        before: datetime,
+        leave_out: Sequence[str] = (),
     ) -> list[EarlierReport]:
-        """The reports of any category inside the box, made before ``before`` and resolved by
-        then, earliest first."""
+        """The reports inside the box of any category but those left out, made before
+        ``before`` and resolved by then, earliest first."""
         moment = to_db(before)
         rows = await self._db.fetchall(
             # The categories found by a loose scan of their index, so that the position index
@@ -48,7 +57,8 @@ class RepeatRepository:
             " UNION ALL SELECT (SELECT MIN(category) FROM reports WHERE category > cats.c)"
             " FROM cats WHERE cats.c IS NOT NULL)"
             " SELECT r.id, r.created_at, r.latitude, r.longitude FROM reports r"
-            " WHERE r.category IN (SELECT c FROM cats WHERE c IS NOT NULL)"
+            " WHERE r.category IN (SELECT c FROM cats WHERE c IS NOT NULL"
+            " AND c NOT IN (SELECT value FROM json_each(?)))"
             " AND r.latitude BETWEEN ? AND ? AND r.longitude BETWEEN ? AND ?"
             " AND r.created_at < ?"
             " AND (r.status = 'resolved' OR (EXISTS (SELECT 1 FROM report_agencies a"
@@ -56,7 +66,7 @@ class RepeatRepository:
             " AND NOT EXISTS (SELECT 1 FROM report_agencies a WHERE a.report_id = r.id"
             " AND a.state <> 'referred' AND (a.finished_at IS NULL OR a.finished_at >= ?))))"
             " ORDER BY r.created_at, r.id",
-            (south, north, west, east, moment, moment),
+            (dumps(list(leave_out)), south, north, west, east, moment, moment),
         )
         return [
             EarlierReport(row[0], from_db(row[1]), float(row[2]), float(row[3])) for row in rows

@@ -4,6 +4,7 @@ that were resolved before it came, for the line on each agency's card."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,10 +23,12 @@ async def repeat_at(
     *,
     before: datetime,
     zone: ZoneInfo,
+    sensitive: Sequence[str] = (),
 ) -> Repeat | None:
-    """The earlier reports of any category within :data:`REPEAT_RADIUS_M` of the point, made
-    and resolved before ``before``: how many, and the local day of the earliest; None when
-    there is none."""
+    """The earlier reports within :data:`REPEAT_RADIUS_M` of the point, made and resolved
+    before ``before``, of any category but the ``sensitive`` ones (their reports reach only
+    their own agencies: another agency's card must not learn that one was made here): how
+    many, and the local day of the earliest; None when there is none."""
     dlat = REPEAT_RADIUS_M / METRES_PER_DEGREE
     dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
     found = await repository.resolved_in_box(
@@ -34,6 +37,7 @@ async def repeat_at(
         west=longitude - dlon,
         east=longitude + dlon,
         before=before,
+        leave_out=sensitive,
     )
     here = [
         r

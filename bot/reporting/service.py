@@ -233,11 +233,17 @@ class ReportService:
 
     async def _repeat(self, location: Location | None, now: datetime) -> Repeat | None:
         """The earlier reports at this spot resolved before now, for the agencies' cards (a
-        point the resident gave only as an area is no spot)."""
+        point the resident gave only as an area is no spot; sensitive reports are not told to
+        other agencies)."""
         if location is None or location.approximate:
             return None
         return await repeat_at(
-            self._repeats, location.latitude, location.longitude, before=now, zone=self._zone
+            self._repeats,
+            location.latitude,
+            location.longitude,
+            before=now,
+            zone=self._zone,
+            sensitive=[c.id for c in self._config.categories if c.sensitive],
         )
 
     def _area_of(self, location: Location | None) -> str | None:

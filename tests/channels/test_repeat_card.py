@@ -1,7 +1,7 @@
 """The repeat-location line on the agency card: a report submitted where earlier reports (of
-any category, within 50 m) were resolved before it came says so, "Third report here since
-March (resolved before)", on each agency's card; reports stored and resolved through the real
-submit and officers' paths on a real SQLite file."""
+any category but the sensitive ones, within 50 m) were resolved before it came says so, "Third
+report here since March (resolved before)", on each agency's card; reports stored and resolved
+through the real submit and officers' paths on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -179,3 +179,14 @@ async def test_a_report_closed_as_a_duplicate_is_not_counted_again(
     new = await _submit(config, db, "fly-tipping", _at(6, 1))
     for text in await _cards(db, new):
         assert "Second report here since March (resolved before)" in text
+
+
+async def test_an_earlier_sensitive_report_is_not_told_to_another_agency(
+    config: Config, db: Database
+) -> None:
+    """A hate incident resolved here by the police: the waste team's card for a fly tip here
+    does not learn of it."""
+    hate = await _submit(config, db, "hate-incident", _at(3, 2))
+    await _resolve(config, db, hate, _at(3, 4))
+    new = await _submit(config, db, "fly-tipping", _at(6, 1))
+    assert all("report here" not in text for text in await _cards(db, new))
