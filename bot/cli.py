@@ -129,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return insight_command.run_stats(loaded, args)
     if args.command == "export":
         return insight_command.run_export(loaded, args)
+    if args.command == "weekly":
+        return insight_command.run_weekly(loaded, args)
     return _run(loaded)
 
 

@@ -1,5 +1,6 @@
-"""``safetybot stats`` and ``safetybot export``: the partnership's statistics, and its reports
-as CSV or Open311 service requests, from the command line.
+"""``safetybot stats``, ``safetybot export`` and ``safetybot weekly``: the partnership's
+statistics, its reports as CSV or Open311 service requests, and the admins' weekly picture,
+from the command line.
 
 The statistics are the admins' view, as anyone beyond one agency sees them (small counts of
 sensitive categories hidden). An export streams the reports a batch at a time; one with
@@ -27,6 +28,8 @@ from bot.insight import COMPARISONS, InsightService, Period, PeriodError, last_f
 from bot.insight.export import EXPORT_FORMATS, Exporter, ExportFormat
 from bot.insight.periods import parse_compare, parse_day
 from bot.insight.tables import as_csv, as_json, as_text
+from bot.insight.weekly import WeeklyService, week_of
+from bot.insight.weekly import as_text as weekly_text
 from storage.db import Database
 from storage.exports import ExportRepository
 from storage.timestamps import utc_now
@@ -93,6 +96,21 @@ def add_parsers(
     )
     export.add_argument(
         "--output", type=Path, metavar="FILE", help="write here (default: standard output)"
+    )
+    weekly = commands.add_parser(
+        "weekly",
+        parents=[common],
+        help="print the weekly picture the admins' chat gets",
+        description="Print the weekly picture of a week, Monday to Sunday in the partnership's "
+        "time zone: its reports by category against the usual (the last 8 weeks' average), "
+        "each agency's open and overdue reports at the week's end, the clusters found and the "
+        "week's resolved count. Small counts of sensitive categories are hidden, as "
+        "[disclosure] says.",
+    )
+    weekly.add_argument(
+        "--date",
+        metavar="DATE",
+        help="any day of the week wanted, YYYY-MM-DD (default: the last whole week)",
     )
 
 
@@ -193,4 +211,27 @@ def run_export(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-__all__ = ["add_parsers", "run_export", "run_stats"]
+def run_weekly(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    """``safetybot weekly``: print the weekly picture; the exit status."""
+    config = loaded.config
+    try:
+        day = None if args.date is None else parse_day(args.date)
+    except PeriodError as exc:
+        print(f"safetybot weekly: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    database = config.storage.database
+    if not database.exists():
+        print(f"There is no database at {database}.", file=sys.stderr)
+        return EXIT_FAILURE
+
+    async def compute() -> str:
+        async with await Database.open(database) as db:
+            service = WeeklyService(config, db)
+            week = service.last_week(utc_now()) if day is None else week_of(day)
+            return weekly_text(await service.picture(week))
+
+    out.write(asyncio.run(compute()))
+    return EXIT_OK
+
+
+__all__ = ["add_parsers", "run_export", "run_stats", "run_weekly"]

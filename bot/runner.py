@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 from telegram import BotCommand, Update
@@ -20,6 +21,7 @@ from bot import texts
 from bot.app import POLL_TIMEOUT_SECONDS, build_application
 from bot.config import Config, read_webhook_secret
 from bot.context import BotContext, SafetyApplication, Services
+from bot.insight.weekly import missed_today  # the weekly picture
 from bot.news.broadcasts import Clock  # broadcast engine wiring
 from bot.news.engine import BroadcastEngine, EngineTiming  # broadcast engine wiring
 from bot.news.heartbeat import Heartbeat
@@ -33,6 +35,7 @@ from bot.outbox.telegram.sender import TelegramSender  # outbox dispatcher wirin
 from bot.reporting.areas import place_reports
 from handlers.clusters import cluster_job
 from handlers.privacy import retention_job
+from handlers.weekly import WeeklyJob  # the weekly picture
 from storage.db import Database
 from storage.timestamps import utc_now
 
@@ -76,6 +79,7 @@ async def serve(
             await application.start()
             _schedule_retention(application)
             _schedule_clusters(application)
+            _schedule_weekly(application, config, clock)
             # Outbox dispatcher wiring: sending starts before updates come in.
             dispatcher = _outbox_dispatcher(services, application.bot)
             dispatcher.start()
@@ -157,6 +161,23 @@ def _schedule_clusters(application: SafetyApplication) -> None:
     assert jobs is not None, "PTB's job queue is installed with the bot"
     day = timedelta(days=1)
     jobs.run_repeating(cluster_job, interval=day, first=timedelta(minutes=5), name="clusters")
+
+
+def _schedule_weekly(application: SafetyApplication, config: Config, clock: Clock) -> None:
+    """The weekly picture, on its day at its local time ([weekly]); started later that day,
+    at once (its dedupe keys name the week, so it is never sent twice)."""
+    weekly = config.weekly
+    if not weekly.enabled:
+        return
+    jobs = application.job_queue
+    assert jobs is not None, "PTB's job queue is installed with the bot"
+    zone = ZoneInfo(config.partnership.timezone)
+    job = WeeklyJob(clock)
+    # PTB counts the days of the week from Sunday (0) to Saturday (6).
+    day = (weekly.weekday_index + 1) % 7
+    jobs.run_daily(job, time=weekly.at.replace(tzinfo=zone), days=(day,), name="weekly")
+    if missed_today(weekly, clock(), zone):
+        jobs.run_once(job, when=0, name="weekly-missed")
 
 
 # -- outbox dispatcher wiring

@@ -60,6 +60,7 @@ from bot.config.models import (
 )
 from bot.config.privacy import Privacy, Retention
 from bot.config.problems import ConfigError, Problem
+from bot.config.weekly import Weekly
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -100,6 +101,7 @@ __all__ = [
     "Telegram",
     "Topic",
     "Webhook",
+    "Weekly",
     "config_from_data",
     "config_warnings",
     "default_config_data",

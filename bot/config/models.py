@@ -22,6 +22,7 @@ from pydantic import (
 from bot.config.case_review import CaseReview
 from bot.config.clusters import Clusters
 from bot.config.privacy import Privacy
+from bot.config.weekly import Weekly
 from storage.reports import Priority as Priority  # re-exported: the one definition is storage's
 
 TOKEN_ENV = "SAFETYBOT_TOKEN"  # noqa: S105 - the variable's name, not a secret
@@ -336,6 +337,7 @@ class Config(_Model):
     insight: Insight = Insight()
     clusters: Clusters = Clusters()  # emerging clusters (bot.config.clusters)
     case_review: CaseReview = CaseReview()  # the ASB Case Review (bot.config.case_review)
+    weekly: Weekly = Weekly()  # the admins' weekly picture (bot.config.weekly)
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (ids are validated, so a configured id always exists)."""

@@ -17,6 +17,7 @@ from datetime import datetime
 from bot.config import Agency, Category, Config
 from bot.outbox.email.items import email_item
 from bot.outbox.items import Outgoing
+from bot.outbox.repeats import Repeat
 from bot.outbox.telegram import reporter
 from bot.outbox.telegram.items import alerts
 from bot.outbox.webhook.items import webhook_item
@@ -26,10 +27,16 @@ from storage.reports import Report
 
 
 def new_report_items(
-    config: Config, report: Report, category: Category, routing: Routing
+    config: Config,
+    report: Report,
+    category: Category,
+    routing: Routing,
+    *,
+    repeat: Repeat | None = None,
 ) -> list[Outgoing]:
-    """Everything the routed agencies receive for a new report, on every channel, in order."""
-    items = alerts(config, report, category, routing)
+    """Everything the routed agencies receive for a new report, on every channel, in order
+    (with ``repeat``, the cards say the spot was reported and resolved before)."""
+    items = alerts(config, report, category, routing, repeat=repeat)
     return items + other_channels(config, report, category, routing, routing.agencies)
 
 
@@ -79,9 +86,11 @@ async def enqueue_new_report(
     routing: Routing,
     *,
     now: datetime,
+    repeat: Repeat | None = None,
 ) -> None:
     """Write :func:`new_report_items` to the outbox, inside the caller's transaction."""
-    await enqueue(outbox, new_report_items(config, report, category, routing), now=now)
+    items = new_report_items(config, report, category, routing, repeat=repeat)
+    await enqueue(outbox, items, now=now)
 
 
 async def enqueue_confirmation(

@@ -16,13 +16,16 @@ from bot.config import Category, Config
 from bot.geo.areas import AreaMap
 from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
 from bot.outbox.compose import enqueue_confirmation, enqueue_new_report
+from bot.outbox.repeats import Repeat
 from bot.reporting.areas import area_for
 from bot.reporting.draft import Draft, Location
 from bot.reporting.reference import new_reference
+from bot.reporting.repeats import repeat_at
 from bot.routing.rules import route
 from storage.db import Database
 from storage.keyring import resident_key
 from storage.outbox import OutboxRepository
+from storage.repeats import RepeatRepository
 from storage.reports import NewReport, Report, ReportRepository
 from storage.residents import ResidentCounterRepository
 from storage.routings import RoutingRepository
@@ -67,6 +70,7 @@ class ReportService:
         self._counters = ResidentCounterRepository(db)
         self._outbox = OutboxRepository(db)
         self._case_review = CaseReviewService(config, db)
+        self._repeats = RepeatRepository(db)
         self._zone = ZoneInfo(config.partnership.timezone)
 
     def _today(self, now: datetime) -> str:
@@ -147,6 +151,7 @@ class ReportService:
             stored = await self.submitted_from(draft)
             if stored is not None:
                 return Submitted(stored, None)
+            repeat = await self._repeat(location, now)
             ref = new_reference()
             while await self.reports.ref_exists(ref):
                 ref = new_reference()
@@ -183,7 +188,9 @@ class ReportService:
                     ack_by=routing.acknowledge_by,
                     resolve_by=routing.resolve_by,
                 )
-            await enqueue_new_report(self._outbox, self._config, report, category, routing, now=now)
+            await enqueue_new_report(
+                self._outbox, self._config, report, category, routing, now=now, repeat=repeat
+            )
             confirmation = await enqueue_confirmation(
                 self._outbox,
                 report,
@@ -230,6 +237,21 @@ class ReportService:
             await self._counters.increment(resident_key(self._secret, user_id), self._today(now))
         logger.info("Details added to report %s", report.ref)
         return Submitted(report, confirmation)
+
+    async def _repeat(self, location: Location | None, now: datetime) -> Repeat | None:
+        """The earlier reports at this spot resolved before now, for the agencies' cards (a
+        point the resident gave only as an area is no spot; sensitive reports are not told to
+        other agencies)."""
+        if location is None or location.approximate:
+            return None
+        return await repeat_at(
+            self._repeats,
+            location.latitude,
+            location.longitude,
+            before=now,
+            zone=self._zone,
+            sensitive=[c.id for c in self._config.categories if c.sensitive],
+        )
 
     def _area_of(self, location: Location | None) -> str | None:
         if self._areas is None or location is None:

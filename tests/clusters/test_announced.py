@@ -39,7 +39,7 @@ async def test_the_fifth_report_brings_the_announcement(
                 report(
                     "fly-tipping",
                     now - timedelta(days=1 + i),
-                    area="st-albans",
+                    area="st-albans-city",
                     point=(ST_ALBANS[0] + north, ST_ALBANS[1] + east),
                     routings=[BulkRouting("sadc-waste")],
                 )

@@ -46,7 +46,7 @@ async def _history(db: Database, rng: random.Random) -> None:
         category, agency = ("hate-incident", HATE.id) if i % 8 == 0 else ("fly-tipping", WASTE.id)
         point = (rng.uniform(51.69, 51.84), rng.uniform(-0.43, -0.25))
         reports.append(
-            report(category, at, area="st-albans", point=point, routings=[BulkRouting(agency)])
+            report(category, at, area="st-albans-city", point=point, routings=[BulkRouting(agency)])
         )
     await store(db, reports)
 
@@ -67,7 +67,7 @@ async def _lane(
             report(
                 category,
                 NOW - timedelta(hours=hours_ago - i * 10),
-                area="st-albans",
+                area="st-albans-city",
                 point=_near(rng, 400),
                 routings=[BulkRouting(agency)],
                 description="ignored",

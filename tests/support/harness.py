@@ -38,12 +38,15 @@ def config_data(
     reporting: Mapping[str, int | float] | None = None,
     boundaries: Path | None = None,
     approximate: bool = False,
+    weekly: bool = False,
 ) -> dict[str, Any]:
     """The St Albans default as data, pointed at the emulator (polling, or a webhook on a port),
     with geocoding off or at a local fake server, the boundary files of a folder (or, when
     ``approximate``, none: the shipped ones switched off), and extra [reporting] settings (each
-    must be a setting the default has)."""
+    must be a setting the default has). The weekly picture is off unless ``weekly``: a bot
+    started on a Monday morning would otherwise send it to the admins' chat of every test."""
     data = default_config_data()
+    data["weekly"]["enabled"] = weekly
     if approximate:
         without_boundaries(data)
     telegram = data["telegram"]

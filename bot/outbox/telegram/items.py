@@ -15,6 +15,7 @@ from bot import buttons
 from bot.config import Agency, Category, Config
 from bot.outbox import facts
 from bot.outbox.items import LOCATION, MESSAGE, PHOTO, Outgoing
+from bot.outbox.repeats import Repeat, repeat_line
 from bot.routing.rules import Routing
 from storage.reports import Report
 
@@ -55,9 +56,12 @@ def card(
     routing: Routing,
     *,
     full: bool = False,
+    repeat: Repeat | None = None,
 ) -> str:
     """The alert text for one agency (HTML, with everything from residents escaped); a
-    sensitive report's card carries no details unless ``full`` (for a private chat)."""
+    sensitive report's card carries no details unless ``full`` (for a private chat). A
+    ``repeat`` (earlier reports at the spot, resolved before this one came) is a line under
+    the map link."""
     zone = ZoneInfo(config.partnership.timezone)
     head = (
         f"<b>{facts.PRIORITY_WORDS[report.priority]}: new {escape(category.name.lower())} report "
@@ -85,6 +89,8 @@ def card(
         lat, lon = report.latitude, report.longitude
         link = f"https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=18/{lat:.5f}/{lon:.5f}"
         lines.append(f'<a href="{escape(link)}">Open the map</a>')
+    if repeat is not None:
+        lines.append(escape(repeat_line(repeat, report.created_at.astimezone(zone).date())))
     lines += flags
     lines.append(f"Description: {escape(report.description or facts.NO_DESCRIPTION)}")
     if report.photos:
@@ -100,16 +106,18 @@ def alerts(
     category: Category,
     routing: Routing,
     agencies: tuple[str, ...] | None = None,
+    *,
+    repeat: Repeat | None = None,
 ) -> list[Outgoing]:
     """Everything the agencies' chats receive for a new report (or, with ``agencies``, for a
-    report referred to them), in order."""
+    report referred to them), in order; ``repeat`` as :func:`card` says it."""
     items: list[Outgoing] = []
     for agency_id in agencies if agencies is not None else routing.agencies:
         agency = config.agency(agency_id)
         target = str(agency.chat_id)
         key = card_key(report.id, agency.id)
         payload = {
-            "text": card(config, report, category, agency, routing),
+            "text": card(config, report, category, agency, routing, repeat=repeat),
             "parse_mode": "HTML",
             "disable_web_page_preview": True,
             "reply_markup": officer_buttons(report, agency, sensitive=category.sensitive),
