@@ -51,11 +51,12 @@ class Visit:
         )
 
     def timeouts(self) -> list[Job[BotContext]]:
-        """The timeout jobs waiting to fire, the soonest first (the bot's only other job is the
-        daily retention pass)."""
+        """The timeout jobs waiting to fire, the soonest first (the bot's other jobs are its
+        periodic passes: retention, the cluster scan, the weekly picture)."""
         assert self.application is not None
         assert self.application.job_queue is not None
-        jobs = [job for job in self.application.job_queue.jobs() if job.name != "retention"]
+        periodic = {"retention", "clusters", "weekly", "weekly-missed"}
+        jobs = [job for job in self.application.job_queue.jobs() if job.name not in periodic]
         return sorted(jobs, key=lambda job: job.next_t or 0)
 
     async def fire(self, job: Job[BotContext]) -> None:

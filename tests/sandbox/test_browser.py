@@ -211,13 +211,18 @@ class Page:
 
     def last_id(self) -> int:
         """The id of the newest message in the open chat (0 when there is none)."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.common.by import By
 
-        ids = [
-            int(m.get_attribute("data-message-id") or 0)
-            for m in self.driver.find_elements(By.CSS_SELECTOR, "#messages > li")
-        ]
-        return max(ids, default=0)
+        while True:  # the page redraws its list as messages come: read it again if it did
+            try:
+                ids = [
+                    int(m.get_attribute("data-message-id") or 0)
+                    for m in self.driver.find_elements(By.CSS_SELECTOR, "#messages > li")
+                ]
+            except StaleElementReferenceException:
+                continue
+            return max(ids, default=0)
 
     def wait_for(self, text: str, after: int = 0) -> str:
         """The text of the first bot message after message id ``after`` that contains ``text``."""
