@@ -39,6 +39,8 @@ class ClusterReport:
     created_at: datetime
     status: str
     location_text: str | None
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +102,6 @@ class ClusterRepository:
             " AND NOT EXISTS (SELECT 1 FROM report_agencies a WHERE a.report_id = r.id"
             " AND a.state = 'closed_duplicate') ORDER BY r.created_at, r.id",
             (category, to_db(start), to_db(end)),
-        )
-        return [ClusterPoint(row[0], from_db(row[1]), row[2], row[3], row[4]) for row in rows]
-
-    async def points_of(self, report_ids: Sequence[int]) -> list[ClusterPoint]:
-        """These reports as the detection sees them (those still kept)."""
-        if not report_ids:
-            return []
-        marks = ", ".join("?" for _ in report_ids)
-        rows = await self._db.fetchall(
-            "SELECT id, created_at, latitude, longitude, area_id FROM reports"  # noqa: S608 - "?" marks
-            f" WHERE id IN ({marks}) ORDER BY created_at, id",
-            tuple(report_ids),
         )
         return [ClusterPoint(row[0], from_db(row[1]), row[2], row[3], row[4]) for row in rows]
 
@@ -202,10 +192,9 @@ class ClusterRepository:
         """The cluster's reports still kept, oldest first."""
         if not report_ids:
             return []
-        marks = ", ".join("?" for _ in report_ids)
         rows = await self._db.fetchall(
-            "SELECT id, ref, created_at, status, location_text FROM reports"  # noqa: S608 - "?" marks
-            f" WHERE id IN ({marks}) ORDER BY created_at, id",
+            "SELECT id, ref, created_at, status, location_text, latitude, longitude FROM reports"  # noqa: S608 - "?" marks
+            f" WHERE id IN ({_marks(report_ids)}) ORDER BY created_at, id",
             tuple(report_ids),
         )
         return [_report(row) for row in rows]
@@ -214,13 +203,17 @@ class ClusterRepository:
         """The agencies the reports were routed to, each once, in order of their ids."""
         if not report_ids:
             return []
-        marks = ", ".join("?" for _ in report_ids)
         rows = await self._db.fetchall(
             "SELECT DISTINCT agency_id FROM report_agencies"  # noqa: S608 - "?" marks
-            f" WHERE report_id IN ({marks}) ORDER BY agency_id",
+            f" WHERE report_id IN ({_marks(report_ids)}) ORDER BY agency_id",
             tuple(report_ids),
         )
         return [row[0] for row in rows]
+
+
+def _marks(ids: Sequence[int]) -> str:
+    """A "?" placeholder for each id of an IN list."""
+    return ", ".join("?" for _ in ids)
 
 
 def _values(new: NewCluster) -> tuple[object, ...]:
@@ -243,7 +236,13 @@ def _values(new: NewCluster) -> tuple[object, ...]:
 
 def _report(row: aiosqlite.Row) -> ClusterReport:
     return ClusterReport(
-        row["id"], row["ref"], from_db(row["created_at"]), row["status"], row["location_text"]
+        row["id"],
+        row["ref"],
+        from_db(row["created_at"]),
+        row["status"],
+        row["location_text"],
+        row["latitude"],
+        row["longitude"],
     )
 
 

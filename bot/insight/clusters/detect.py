@@ -219,25 +219,25 @@ def _spots(
         inner = int(inside[candidate].sum())
         before = int((np.linalg.norm(old_xy - centre, axis=1) <= slack).sum()) if old else 0
         expected = usual.expected(inner, before, disk_m2)
-        judged.append((poisson_tail(inner, expected), -inner, int(candidate), expected))
+        judged.append((poisson_tail(inner, expected), -inner, int(candidate), expected, before))
     judged.sort()
     taken: set[int] = set()
     found = []
     # The window's reports are the centres of as many places tested: the significance is shared
     # among them (Bonferroni), so a busy category is not tested more loosely than a quiet one.
     threshold = settings.significance / len(placed)
-    for p_value, _, index, _expected in judged:
+    for p_value, negative, index, expected, before in judged:
         if p_value >= threshold:
             break
         members = [int(m) for m in np.flatnonzero(inside[index]) if int(m) not in taken]
         if len(members) < settings.min_count:
             continue
+        if len(members) < -negative:  # a spot found already took some: judge what is left
+            expected = usual.expected(len(members), before, disk_m2)
+            p_value = poisson_tail(len(members), expected)
+            if p_value >= threshold:
+                continue
         centre = centres[index]
-        before = int((np.linalg.norm(old_xy - centre, axis=1) <= slack).sum()) if old else 0
-        expected = usual.expected(len(members), before, disk_m2)
-        p_value = poisson_tail(len(members), expected)
-        if p_value >= threshold:
-            continue
         taken.update(members)
         reports = [placed[m] for m in members]
         latitude, longitude = projection.to_degrees(float(centre[0]), float(centre[1]))

@@ -16,16 +16,17 @@ from zoneinfo import ZoneInfo
 from bot import buttons
 from bot.config import Config
 from bot.geo.areas import AreaMap
-from bot.geo.metric import LocalProjection
 from bot.insight.charts import cluster_map
 from bot.insight.clusters import texts
 from bot.insight.clusters.detect import Finding, Geography, scan
 from bot.outbox.items import EDIT, MESSAGE, PHOTO, admin_targets
-from storage.clusters import ClusterRepository, NewCluster, StoredCluster
+from storage.clusters import ClusterReport, ClusterRepository, NewCluster, StoredCluster
 from storage.db import Database
 from storage.outbox import OutboxRepository
 
 logger = logging.getLogger(__name__)
+
+_UNKNOWN_DISTRICT_M2 = 400e6
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +54,10 @@ class ClusterService:
         self._zone = ZoneInfo(config.partnership.timezone)
         shapes = {shape.id: float(shape.geometry.area) for shape in areas.shapes}
         self._geography = Geography(
-            projection=areas.projection if shapes else LocalProjection(51.75, -0.34),
-            district_m2=sum(shapes.values()) or 1.6e8,
+            projection=areas.projection,
+            # Without configured areas the district's size is not known: the district rate is
+            # then spread over this (a district of 400 km², larger than most), which errs quiet.
+            district_m2=sum(shapes.values()) or _UNKNOWN_DISTRICT_M2,
             area_m2=shapes,
         )
 
@@ -161,10 +164,14 @@ class ClusterService:
                         found.append(chat)
         return found
 
-    async def _text(self, cluster: StoredCluster) -> str:
+    async def _text(
+        self, cluster: StoredCluster, reports: list[ClusterReport] | None = None
+    ) -> str:
+        """The announcement's text, from the cluster's reports (read when not given)."""
         category = self._config.category(cluster.category)
         sensitive = self._sensitive(cluster.category)
-        reports = await self._repo.reports(cluster.report_ids)
+        if reports is None:
+            reports = await self._repo.reports(cluster.report_ids)
         return texts.announcement(
             cluster,
             category=category.name if category else cluster.category,
@@ -204,16 +211,16 @@ class ClusterService:
         rows.append([button(texts.LIST, "list")])
         return {"inline_keyboard": rows}
 
-    async def _picture(self, cluster: StoredCluster) -> bytes | None:
+    def _picture(self, cluster: StoredCluster, reports: list[ClusterReport]) -> bytes | None:
         """The small map of a spot's reports (none for a sensitive category or an area)."""
         if cluster.scope != "spot" or self._sensitive(cluster.category):
             return None
         if cluster.latitude is None or cluster.longitude is None or not self._areas.shapes:
             return None
         points = [
-            (p.latitude, p.longitude)
-            for p in await self._repo.points_of(cluster.report_ids)
-            if p.latitude is not None and p.longitude is not None
+            (r.latitude, r.longitude)
+            for r in reports
+            if r.latitude is not None and r.longitude is not None
         ]
         category = self._config.category(cluster.category)
         title = f"{category.name if category else cluster.category}: {cluster.count} reports"
@@ -227,9 +234,10 @@ class ClusterService:
 
     async def _announce(self, cluster: StoredCluster, now: datetime) -> None:
         """The map (for a spot) and the announcement with its buttons, to each target, once."""
-        text = await self._text(cluster)
+        reports = await self._repo.reports(cluster.report_ids)
+        text = await self._text(cluster, reports)
         markup = self._buttons(cluster)
-        picture = await self._picture(cluster)
+        picture = self._picture(cluster, reports)
         for target in await self._targets(cluster):
             if picture is not None:
                 await self._outbox.enqueue(
@@ -360,10 +368,15 @@ def _continues(finding: Finding, cluster: StoredCluster, geography: Geography) -
         return finding.area_id == cluster.area_id
     if set(finding.report_ids) & set(cluster.report_ids):
         return True
-    if None in (finding.latitude, finding.longitude, cluster.latitude, cluster.longitude):
+    if (
+        finding.latitude is None
+        or finding.longitude is None
+        or cluster.latitude is None
+        or cluster.longitude is None
+        or cluster.radius_m is None
+    ):
         return False
     distance = geography.projection.distance_m(
-        (finding.latitude or 0.0, finding.longitude or 0.0),
-        (cluster.latitude or 0.0, cluster.longitude or 0.0),
+        (finding.latitude, finding.longitude), (cluster.latitude, cluster.longitude)
     )
-    return distance <= (cluster.radius_m or 0)
+    return distance <= cluster.radius_m
