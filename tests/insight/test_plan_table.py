@@ -40,6 +40,7 @@ def _plan_config(types: list[str]) -> Any:
         for name in [*types, "Other crime"]
     ]
     data["routes"] = []
+    data["case_review"] = {"enabled": False}  # the plan's crime types hold no ASB category
     data["insight"] = {"noun": "crimes", "noun_singular": "crime", "total_name": "All crime"}
     return config_from_data(data, base_dir=Path("."))
 
