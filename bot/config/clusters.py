@@ -30,7 +30,7 @@ class Clusters(BaseModel):
     enabled: StrictBool = True
     categories: tuple[StrictStr, ...] = ()  # watched; empty: every category
     min_count: Annotated[StrictInt, Field(ge=2)] = 5  # never fewer reports than this
-    significance: Annotated[StrictFloat, Field(gt=0, lt=0.5)] = 0.01  # shared among places
+    significance: Annotated[StrictFloat, Field(gt=0, lt=0.5)] = 0.005  # shared among places
     window_days: _Positive = 7
     spot_radius_m: Annotated[StrictInt, Field(ge=50, le=5000)] = 500
     history_weeks: _Positive = 52  # the history a place's usual is read from
