@@ -45,7 +45,7 @@ class ClusterReport:
 
 @dataclass(frozen=True, slots=True)
 class NewCluster:
-    """A cluster to store (or the state of one that grew)."""
+    """A cluster as the scan finds it, to store (or the state of one that grew)."""
 
     category: str
     scope: Scope
@@ -59,6 +59,11 @@ class NewCluster:
     radius_m: int | None
     first_at: datetime
     latest_at: datetime
+
+    @property
+    def count(self) -> int:
+        """How many reports it holds."""
+        return len(self.report_ids)
 
 
 @dataclass(frozen=True, slots=True)

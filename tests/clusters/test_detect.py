@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from bot.config.clusters import Clusters
 from bot.geo.metric import METRES_PER_DEGREE, LocalProjection
 from bot.insight.clusters.detect import Geography, poisson_tail, scan
-from storage.clusters import ClusterPoint
+from storage.clusters import ClusterPoint, NewCluster
 
 NOW = datetime(2026, 6, 10, 12, tzinfo=UTC)
 CENTRE = (51.7527, -0.3394)  # St Peter's Street, St Albans
@@ -47,6 +47,25 @@ def _background(rng: random.Random, *, weeks: int, per_week: int) -> list[Cluste
     return _points(rng, weeks * per_week, start=start, days=weeks * 7, metres=12_000, first=10_000)
 
 
+def _scan(
+    category: str,
+    window: list[ClusterPoint],
+    history: list[ClusterPoint],
+    *,
+    since: datetime = LONG_AGO,
+) -> list[NewCluster]:
+    """The detection at NOW with the default settings, history kept since ``since``."""
+    return scan(
+        category,
+        window,
+        history,
+        now=NOW,
+        history_since=since,
+        settings=SETTINGS,
+        geography=GEOGRAPHY,
+    )
+
+
 def test_the_poisson_tail_is_right() -> None:
     """P(X >= 1) = 1 - e^-mean; P(X >= 0) = 1; a far tail stays above zero."""
     assert math.isclose(poisson_tail(1, 3.0), 1 - math.exp(-3.0))
@@ -63,15 +82,7 @@ def test_five_in_a_week_within_500_m_of_a_quiet_place_are_a_cluster() -> None:
     history = _background(rng, weeks=52, per_week=20)
     window = _points(rng, 5, start=NOW - timedelta(days=6), days=6, metres=480, first=1)
     window += _points(rng, 15, start=NOW - timedelta(days=7), days=7, metres=12_000, first=100)
-    found = scan(
-        "fly-tipping",
-        window,
-        history,
-        now=NOW,
-        history_since=LONG_AGO,
-        settings=SETTINGS,
-        geography=GEOGRAPHY,
-    )
+    found = _scan("fly-tipping", window, history)
     spots = [f for f in found if f.scope == "spot"]
     assert len(spots) == 1
     assert {1, 2, 3, 4, 5} <= set(spots[0].report_ids)
@@ -92,15 +103,7 @@ def test_four_are_not_and_five_spread_out_are_not() -> None:
         for i in range(5)
     ]
     for window in (four, spread):
-        found = scan(
-            "fly-tipping",
-            window,
-            history,
-            now=NOW,
-            history_since=LONG_AGO,
-            settings=SETTINGS,
-            geography=GEOGRAPHY,
-        )
+        found = _scan("fly-tipping", window, history)
         assert [f for f in found if f.scope == "spot"] == []
 
 
@@ -114,15 +117,7 @@ def test_a_place_that_always_has_many_is_not_news() -> None:
     history = _background(rng, weeks=52, per_week=20) + busy
     window = _points(rng, 5, start=NOW - timedelta(days=6), days=6, metres=300, first=1)
     window += _points(rng, 20, start=NOW - timedelta(days=7), days=7, metres=12_000, first=100)
-    found = scan(
-        "fly-tipping",
-        window,
-        history,
-        now=NOW,
-        history_since=LONG_AGO,
-        settings=SETTINGS,
-        geography=GEOGRAPHY,
-    )
+    found = _scan("fly-tipping", window, history)
     assert [f for f in found if f.scope == "spot"] == []
 
 
@@ -133,31 +128,12 @@ def test_a_new_deployment_judges_against_the_district_rate_with_a_floor() -> Non
     start = NOW - timedelta(days=9)
     window = _points(rng, 5, start=NOW - timedelta(days=5), days=5, metres=400, first=1)
     window += _points(rng, 10, start=NOW - timedelta(days=7), days=7, metres=12_000, first=100)
-    found = scan(
-        "fly-tipping",
-        window,
-        [],
-        now=NOW,
-        history_since=start,
-        settings=SETTINGS,
-        geography=GEOGRAPHY,
-    )
+    found = _scan("fly-tipping", window, [], since=start)
     spots = [f for f in found if f.scope == "spot"]
     assert len(spots) == 1
     assert spots[0].basis == "district"
     pair = _points(rng, 2, start=NOW - timedelta(days=1), days=1, metres=20, first=1)
-    assert (
-        scan(
-            "fly-tipping",
-            pair,
-            [],
-            now=NOW,
-            history_since=start,
-            settings=SETTINGS,
-            geography=GEOGRAPHY,
-        )
-        == []
-    )
+    assert _scan("fly-tipping", pair, [], since=start) == []
 
 
 def test_an_area_with_far_more_than_its_share_is_a_cluster() -> None:
@@ -180,13 +156,5 @@ def test_an_area_with_far_more_than_its_share_is_a_cluster() -> None:
     window += [
         ClusterPoint(100 + i, NOW - timedelta(hours=i * 8), None, None, "city") for i in range(18)
     ]
-    found = scan(
-        "asb",
-        window,
-        history,
-        now=NOW,
-        history_since=LONG_AGO,
-        settings=SETTINGS,
-        geography=GEOGRAPHY,
-    )
+    found = _scan("asb", window, history)
     assert [(f.scope, f.area_id, f.count) for f in found] == [("area", "harpenden", 20)]

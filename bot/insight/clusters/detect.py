@@ -31,30 +31,7 @@ import numpy as np
 
 from bot.config.clusters import Clusters
 from bot.geo.metric import FloatArray, LocalProjection
-from storage.clusters import Basis, ClusterPoint, Scope
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A cluster found in one scan: where, which reports, how many were usual, how unlikely."""
-
-    category: str
-    scope: Scope
-    area_id: str | None
-    report_ids: tuple[int, ...]
-    expected: float
-    p_value: float
-    basis: Basis
-    first_at: datetime
-    latest_at: datetime
-    latitude: float | None = None
-    longitude: float | None = None
-    radius_m: int | None = None
-
-    @property
-    def count(self) -> int:
-        """How many reports it holds."""
-        return len(self.report_ids)
+from storage.clusters import Basis, ClusterPoint, NewCluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +78,7 @@ def scan(
     history_since: datetime | None,
     settings: Clusters,
     geography: Geography,
-) -> list[Finding]:
+) -> list[NewCluster]:
     """The clusters of one category at ``now``: ``window`` holds its reports of the last
     ``window_days``, ``history`` those of the ``history_weeks`` before; ``history_since`` is
     when the deployment's first report came (how much history there really is)."""
@@ -196,7 +173,7 @@ def _spots(
     usual: _Usual,
     settings: Clusters,
     geography: Geography,
-) -> list[Finding]:
+) -> list[NewCluster]:
     placed = [p for p in window if p.latitude is not None and p.longitude is not None]
     if len(placed) < settings.min_count:
         return []
@@ -242,7 +219,7 @@ def _spots(
         reports = [placed[m] for m in members]
         latitude, longitude = projection.to_degrees(float(centre[0]), float(centre[1]))
         found.append(
-            Finding(
+            NewCluster(
                 category=category,
                 scope="spot",
                 area_id=_main_area(reports),
@@ -276,7 +253,7 @@ def _areas(
     settings: Clusters,
     geography: Geography,
     taken: set[int],
-) -> list[Finding]:
+) -> list[NewCluster]:
     """Areas with more of the window's reports than usual, unless most of them are already in
     a spot found (the spot says it more precisely)."""
     found = []
@@ -296,7 +273,7 @@ def _areas(
         if p_value >= threshold:
             continue
         found.append(
-            Finding(
+            NewCluster(
                 category=category,
                 scope="area",
                 area_id=area_id,
@@ -304,6 +281,9 @@ def _areas(
                 expected=expected,
                 p_value=p_value,
                 basis=usual.basis,
+                latitude=None,
+                longitude=None,
+                radius_m=None,
                 first_at=min(p.created_at for p in reports),
                 latest_at=max(p.created_at for p in reports),
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from bot.config import Config
 from bot.geo.areas import AreaMap
 from bot.insight.charts import cluster_map
 from bot.insight.clusters import texts
-from bot.insight.clusters.detect import Finding, Geography, scan
+from bot.insight.clusters.detect import Geography, scan
 from bot.outbox.items import EDIT, MESSAGE, PHOTO, admin_targets
 from storage.clusters import ClusterReport, ClusterRepository, NewCluster, StoredCluster
 from storage.db import Database
@@ -106,14 +106,12 @@ class ClusterService:
                 changed += await self._keep(finding, active, now)
         return changed
 
-    async def _keep(self, finding: Finding, active: list[StoredCluster], now: datetime) -> int:
+    async def _keep(self, finding: NewCluster, active: list[StoredCluster], now: datetime) -> int:
         """Store a finding as a new cluster or as the growth of the one it continues."""
         same = next((c for c in active if _continues(finding, c, self._geography)), None)
         if same is None:
             muted = await self._repo.muted_until(finding.category, finding.area_id, now)
-            cluster_id = await self._repo.create(
-                _new(finding, finding.report_ids), now=now, muted=muted is not None
-            )
+            cluster_id = await self._repo.create(finding, now=now, muted=muted is not None)
             stored = await self._repo.get(cluster_id)
             if stored is None:
                 return 0
@@ -132,7 +130,10 @@ class ClusterService:
         joined = tuple(sorted({*same.report_ids, *finding.report_ids}))
         if len(joined) <= same.count:
             return 0
-        await self._repo.grow(same.id, _new(finding, joined, first=same.first_at), now=now)
+        grown_to = replace(
+            finding, report_ids=joined, first_at=min(finding.first_at, same.first_at)
+        )
+        await self._repo.grow(same.id, grown_to, now=now)
         grown = await self._repo.get(same.id)
         if grown is None:
             return 0
@@ -339,26 +340,7 @@ def _message_key(cluster_id: int, target: str) -> str:
     return f"cluster:{cluster_id}:{target}:message"
 
 
-def _new(
-    finding: Finding, report_ids: tuple[int, ...], first: datetime | None = None
-) -> NewCluster:
-    return NewCluster(
-        category=finding.category,
-        scope=finding.scope,
-        area_id=finding.area_id,
-        report_ids=report_ids,
-        expected=finding.expected,
-        p_value=finding.p_value,
-        basis=finding.basis,
-        latitude=finding.latitude,
-        longitude=finding.longitude,
-        radius_m=finding.radius_m,
-        first_at=min(finding.first_at, first) if first is not None else finding.first_at,
-        latest_at=finding.latest_at,
-    )
-
-
-def _continues(finding: Finding, cluster: StoredCluster, geography: Geography) -> bool:
+def _continues(finding: NewCluster, cluster: StoredCluster, geography: Geography) -> bool:
     """Whether a finding is the same cluster as one kept: the same category and kind of place,
     and (an area) the same area, or (a spot) a report in common or its centre within the
     radius."""
