@@ -140,8 +140,7 @@ def run_stats(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO = sys.
         print(f"{loaded.source}: a [geography] file cannot be used: {exc}", file=sys.stderr)
         return EXIT_USAGE
     database = config.storage.database
-    if not database.exists():
-        print(f"There is no database at {database}.", file=sys.stderr)
+    if _missing(database):
         return EXIT_FAILURE
 
     async def compute() -> str:
@@ -181,8 +180,7 @@ def run_export(loaded: LoadedConfig, args: argparse.Namespace) -> int:
         print(f"{loaded.source}: a [geography] file cannot be used: {exc}", file=sys.stderr)
         return EXIT_USAGE
     database = config.storage.database
-    if not database.exists():
-        print(f"There is no database at {database}.", file=sys.stderr)
+    if _missing(database):
         return EXIT_FAILURE
     operator = args.operator or getpass.getuser()
     fmt: ExportFormat = args.format
@@ -211,6 +209,14 @@ def run_export(loaded: LoadedConfig, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _missing(database: Path) -> bool:
+    """Whether the configured database is missing (said on stderr): nothing to read."""
+    if database.exists():
+        return False
+    print(f"There is no database at {database}.", file=sys.stderr)
+    return True
+
+
 def run_weekly(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """``safetybot weekly``: print the weekly picture; the exit status."""
     config = loaded.config
@@ -220,8 +226,7 @@ def run_weekly(loaded: LoadedConfig, args: argparse.Namespace, out: TextIO = sys
         print(f"safetybot weekly: {exc}", file=sys.stderr)
         return EXIT_USAGE
     database = config.storage.database
-    if not database.exists():
-        print(f"There is no database at {database}.", file=sys.stderr)
+    if _missing(database):
         return EXIT_FAILURE
 
     async def compute() -> str:
