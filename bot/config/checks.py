@@ -3,7 +3,7 @@ the warnings about a valid configuration that will work, but less well than it c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -61,17 +61,10 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
     yield from _check_shipped_files(raw.get("geography"))
     yield from _check_areas(raw)
     yield from _check_button_lengths(raw)
-    clusters = raw.get("clusters")
-    watched = clusters.get("categories") if isinstance(clusters, dict) else None
-    if isinstance(watched, list):
-        for position, category_id in enumerate(watched):
-            if isinstance(category_id, str) and category_id not in ids["categories"]:
-                known = ", ".join(sorted(ids["categories"])) or "none defined"
-                yield Problem(
-                    f"clusters.categories[{position}]",
-                    f'no category has id "{category_id}" (known: {known})',
-                )
-    yield from _check_case_review(raw.get("case_review"), set(categories))
+    yield from _check_category_lists(raw, "clusters", ("categories",), set(categories))
+    yield from _check_category_lists(
+        raw, "case_review", ("categories", "hate_categories"), set(categories)
+    )
     for index, category in _items(raw, "categories"):
         yield from _check_questions(f"categories[{index}]", category)
         agencies = category.get("agencies")
@@ -86,19 +79,23 @@ def cross_check(raw: Mapping[str, Any]) -> Iterable[Problem]:
                 )
 
 
-def _check_case_review(table: object, category_ids: set[object]) -> Iterable[Problem]:
-    """The [case_review] categories that name no configured category."""
+def _check_category_lists(
+    raw: Mapping[str, Any], table_name: str, keys: Sequence[str], category_ids: set[object]
+) -> Iterable[Problem]:
+    """The categories a table's lists ([clusters] watched, [case_review] counted) name that no
+    configured category has."""
+    table = raw.get(table_name)
     if not isinstance(table, dict):
         return
     known = ", ".join(sorted(str(c) for c in category_ids if c is not None)) or "none defined"
-    for key in ("categories", "hate_categories"):
+    for key in keys:
         listed = table.get(key)
         if not isinstance(listed, list):
             continue
         for position, category_id in enumerate(listed):
             if isinstance(category_id, str) and category_id not in category_ids:
                 yield Problem(
-                    f"case_review.{key}[{position}]",
+                    f"{table_name}.{key}[{position}]",
                     f'no category has id "{category_id}" (known: {known})',
                 )
 
