@@ -27,6 +27,24 @@ def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @dataclass(frozen=True, slots=True)
+class Box:
+    """A box of latitude and longitude, for reading an index of positions by range."""
+
+    south: float
+    north: float
+    west: float
+    east: float
+
+
+def box_around(latitude: float, longitude: float, metres: float) -> Box:
+    """The box that holds every point within ``metres`` of this one (and a little more at its
+    corners: the exact distance is the caller's to check)."""
+    dlat = metres / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    return Box(latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon)
+
+
+@dataclass(frozen=True, slots=True)
 class LocalProjection:
     """Longitude and latitude to metres east and north of an origin near the district."""
 

@@ -3,12 +3,11 @@ that were resolved before it came, for the line on each agency's card."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
+from bot.geo.metric import box_around, great_circle_m
 from bot.outbox.repeats import Repeat
 from storage.repeats import RepeatRepository
 
@@ -29,13 +28,12 @@ async def repeat_at(
     before ``before``, of any category but the ``sensitive`` ones (their reports reach only
     their own agencies: another agency's card must not learn that one was made here): how
     many, and the local day of the earliest; None when there is none."""
-    dlat = REPEAT_RADIUS_M / METRES_PER_DEGREE
-    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    box = box_around(latitude, longitude, REPEAT_RADIUS_M)
     found = await repository.resolved_in_box(
-        south=latitude - dlat,
-        north=latitude + dlat,
-        west=longitude - dlon,
-        east=longitude + dlon,
+        south=box.south,
+        north=box.north,
+        west=box.west,
+        east=box.east,
         before=before,
         leave_out=sensitive,
     )

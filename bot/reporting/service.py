@@ -6,7 +6,6 @@ Domain logic over storage; no Telegram. The handlers call this with the resident
 from __future__ import annotations
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.casereview.service import CaseReviewService
 from bot.config import Category, Config
 from bot.geo.areas import AreaMap
-from bot.geo.metric import METRES_PER_DEGREE, great_circle_m
+from bot.geo.metric import box_around, great_circle_m
 from bot.outbox.compose import enqueue_confirmation, enqueue_new_report
 from bot.outbox.repeats import Repeat
 from bot.reporting.areas import area_for
@@ -90,14 +89,13 @@ class ReportService:
         if settings.duplicate_radius_metres == 0:
             return []
         radius = settings.duplicate_radius_metres
-        dlat = radius / METRES_PER_DEGREE
-        dlon = dlat / max(math.cos(math.radians(location.latitude)), 0.01)
+        box = box_around(location.latitude, location.longitude, radius)
         found = await self.reports.open_in_box(
             draft.category,
-            south=location.latitude - dlat,
-            north=location.latitude + dlat,
-            west=location.longitude - dlon,
-            east=location.longitude + dlon,
+            south=box.south,
+            north=box.north,
+            west=box.west,
+            east=box.east,
             since=now - timedelta(days=settings.duplicate_days),
         )
         nearby = []
